@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
+
+const databaseUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseDatabaseUrl(value);
+  } catch (error) {
+    const problem = error instanceof DatabaseUrlError ? error.message : 'cannot be parsed';
+    ctx.addIssue({ code: 'custom', message: `${problem}; expected e.g. ${DATABASE_URL_EXAMPLES}` });
+  }
+});
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z
+  .string()
+  .refine(isIanaZone, { message: 'is not an IANA time zone; expected e.g. UTC, America/New_York, Europe/London' });
+
+const positiveMs = z.number().int().positive();
+
+/**
+ * The whole configuration. Every object is strict so a misspelt key is reported rather than
+ * silently ignored. Later parts of the service add their own sections here.
+ */
+export const configSchema = z.strictObject({
+  env: z.enum(['development', 'production']).default('development'),
+  companyId: z.number().int().nonnegative().default(1),
+  store: z
+    .strictObject({
+      url: databaseUrl.default('pglite:./data/store'),
+      connectTimeoutMs: positiveMs.default(15000),
+      poolMax: z.number().int().min(1).max(200).default(10),
+    })
+    .prefault({}),
+  source: z
+    .strictObject({
+      // null means "the store database": the integration schema lives beside the CRM tables.
+      url: databaseUrl.nullable().default(null),
+      timezone: timeZone.default('UTC'),
+      connectTimeoutMs: positiveMs.default(15000),
+      poolMax: z.number().int().min(1).max(200).default(4),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      format: z.enum(['auto', 'json', 'text']).default('auto'),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      timeoutMs: positiveMs.default(10000),
+    })
+    .prefault({}),
+  demo: z
+    .strictObject({
+      eventsPerSecond: z.number().positive().max(10000).default(2),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

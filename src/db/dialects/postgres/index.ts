@@ -1,0 +1,27 @@
+import { sql } from 'kysely';
+import type { SqlDialect } from '../../dialect.js';
+import { postgresMigration } from './migration.js';
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  migration: postgresMigration,
+
+  async lockForTransaction(trx, resource, wait) {
+    if (wait) {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${resource}, 0))`.execute(trx);
+      return true;
+    }
+    const result = await sql<{ locked: boolean }>`
+      SELECT pg_try_advisory_xact_lock(hashtextextended(${resource}, 0)) AS locked`.execute(trx);
+    return result.rows[0]?.locked === true;
+  },
+
+  async insertReturningId(db, table, values, idColumn) {
+    const row = await db
+      .insertInto(table)
+      .values(values as never)
+      .returning(sql.ref(idColumn).as('id'))
+      .executeTakeFirstOrThrow();
+    return Number((row as { id: unknown }).id);
+  },
+};

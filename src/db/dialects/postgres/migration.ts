@@ -1,0 +1,40 @@
+import type { MigrationDialect } from '../../dialect.js';
+
+export const postgresMigration: MigrationDialect = {
+  splitBatches(script) {
+    // PostgreSQL runs a whole multi-statement script in one simple-protocol request.
+    return script.trim() ? [script] : [];
+  },
+
+  bootstrapScript() {
+    return `CREATE SCHEMA IF NOT EXISTS integration;
+CREATE TABLE IF NOT EXISTS integration."SchemaMigration" (
+  "Version"    integer      NOT NULL PRIMARY KEY,
+  "Name"       varchar(200) NOT NULL,
+  "Checksum"   char(64)     NOT NULL,
+  "AppliedUtc" timestamptz(3) NOT NULL DEFAULT now()
+);`;
+  },
+
+  printableScript(files) {
+    const parts = [
+      '-- crm-outbox: pending migrations for PostgreSQL. Run with psql -v ON_ERROR_STOP=1 -f <file>.',
+      'BEGIN;',
+      "SELECT pg_advisory_xact_lock(hashtextextended('outbox:migrate', 0));",
+      this.bootstrapScript(),
+      'COMMIT;',
+    ];
+    for (const file of files) {
+      parts.push(
+        '',
+        `-- ${String(file.version).padStart(4, '0')}_${file.name}.sql  sha256 ${file.checksum}`,
+        'BEGIN;',
+        "SELECT pg_advisory_xact_lock(hashtextextended('outbox:migrate', 0));",
+        `INSERT INTO integration."SchemaMigration" ("Version", "Name", "Checksum") VALUES (${file.version}, '${file.name}', '${file.checksum}');`,
+        file.sql.trim(),
+        'COMMIT;',
+      );
+    }
+    return `${parts.join('\n')}\n`;
+  },
+};

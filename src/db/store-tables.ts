@@ -1,0 +1,106 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The integration schema, owned by this service. Timestamps are UTC (datetime2(3) on SQL Server,
+ * timestamptz(3) on PostgreSQL); they are written as Date or ISO strings and read as Date.
+ * Every string column is nvarchar on SQL Server, so Kysely's NVarChar parameters never force a
+ * conversion scan on an index.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface SchemaMigrationTable {
+  Version: number;
+  Name: string;
+  Checksum: string;
+  AppliedUtc: CreatedTimestamp;
+}
+
+export interface OutboxEventTable {
+  EventId: Generated<number>;
+  EventType: string;
+  /** The source object and its key (e.g. "dbo.Client:42"): with EventType, unique. */
+  SourceKey: string;
+  CreatedUtc: Timestamp;
+  CompanyId: number;
+  /** The envelope's payload, JSON text. */
+  Payload: string;
+  /** The envelope's metadata, JSON text. */
+  Metadata: string;
+  RecordedUtc: CreatedTimestamp;
+}
+
+export interface CaptureWatermarkTable {
+  SourceName: string;
+  LastKey: number;
+  UpdatedUtc: CreatedTimestamp;
+}
+
+export interface WebhookSubscriptionTable {
+  SubscriptionId: Generated<number>;
+  Url: string;
+  /** Lowercase event types, comma-separated; '*' and 'client.*' wildcards allowed. */
+  EventTypes: string;
+  Description: string | null;
+  Secret: string;
+  PreviousSecret: string | null;
+  PreviousSecretExpiresUtc: Timestamp | null;
+  Enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  DisabledReason: string | null;
+  CreatedUtc: CreatedTimestamp;
+  UpdatedUtc: CreatedTimestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface WebhookDeliveryTable {
+  DeliveryId: Generated<number>;
+  EventId: number;
+  SubscriptionId: number;
+  Status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  AttemptCount: ColumnType<number, number | undefined, number>;
+  NextAttemptUtc: Timestamp;
+  LeaseOwner: string | null;
+  LeaseExpiresUtc: Timestamp | null;
+  LastHttpStatus: number | null;
+  LastError: string | null;
+  CreatedUtc: CreatedTimestamp;
+  CompletedUtc: Timestamp | null;
+}
+
+export interface DeliveryAttemptTable {
+  AttemptId: Generated<number>;
+  DeliveryId: number;
+  SubscriptionId: number;
+  EventId: number;
+  AttemptNumber: number;
+  HttpStatus: number | null;
+  /** timeout, dns, refused, tls, ssrf_blocked, ... when no HTTP status came back. */
+  ErrorClass: string | null;
+  ResponseBody: string | null;
+  ElapsedMs: number;
+  AttemptedUtc: CreatedTimestamp;
+}
+
+export interface ApiKeyTable {
+  ApiKeyId: Generated<number>;
+  Name: string;
+  /** The key's first characters, shown in lists and logs to tell keys apart. */
+  Prefix: string;
+  /** SHA-256 of the whole key, hex. The key itself is never stored. */
+  KeyHash: string;
+  Scopes: string;
+  CreatedUtc: CreatedTimestamp;
+  LastUsedUtc: Timestamp | null;
+  RevokedUtc: Timestamp | null;
+}
+
+export interface StoreTables {
+  'integration.SchemaMigration': SchemaMigrationTable;
+  'integration.OutboxEvent': OutboxEventTable;
+  'integration.CaptureWatermark': CaptureWatermarkTable;
+  'integration.WebhookSubscription': WebhookSubscriptionTable;
+  'integration.WebhookDelivery': WebhookDeliveryTable;
+  'integration.DeliveryAttempt': DeliveryAttemptTable;
+  'integration.ApiKey': ApiKeyTable;
+}

@@ -1,0 +1,13 @@
+import type { WallClock } from './source-tables.js';
+
+/** 'YYYY-MM-DDTHH:mm:ss.SSS' for a source datetime, whichever driver read it. */
+export function wallClockText(value: WallClock): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 23);
+  const text = value.replace(' ', 'T');
+  return /\.\d+$/.test(text) ? text.slice(0, 23).padEnd(23, '0') : `${text}.000`;
+}
+
+/** 'YYYY-MM-DD' for a source date column. */
+export function dateText(value: WallClock): string {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10);
+}

@@ -1,0 +1,23 @@
+import { HttpServer } from '../api/server.js';
+import { CrmSimulator } from '../demo/simulator.js';
+import type { Component } from './component.js';
+import type { ServiceContext } from './context.js';
+
+export interface ComponentOptions {
+  demo: boolean;
+}
+
+/**
+ * Every long-running part of `outbox run`, in start order (stopped in reverse). Each part of the
+ * service adds its line here.
+ */
+export function buildComponents(ctx: ServiceContext, options: ComponentOptions): Component[] {
+  const components: Component[] = [];
+  if (options.demo) {
+    components.push(
+      new CrmSimulator(ctx.source, { eventsPerSecond: ctx.config.demo.eventsPerSecond, timezone: ctx.config.source.timezone }, ctx.logger),
+    );
+  }
+  components.push(new HttpServer(ctx));
+  return components;
+}

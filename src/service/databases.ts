@@ -1,0 +1,43 @@
+import { parseDatabaseUrl } from '../config/database-url.js';
+import type { Config } from '../config/schema.js';
+import { type Database, openDatabase } from '../db/connect.js';
+
+export interface OpenDatabases {
+  store: Database;
+  source: Database;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: Config): Promise<Database> {
+  return openDatabase(parseDatabaseUrl(config.store.url), {
+    role: 'store',
+    connectTimeoutMs: config.store.connectTimeoutMs,
+    poolMax: config.store.poolMax,
+  });
+}
+
+/** Opens the store and the source; one pool serves both when they are the same database. */
+export async function openDatabases(config: Config): Promise<OpenDatabases> {
+  const store = await openStore(config);
+  if (config.source.url === null || config.source.url === config.store.url) {
+    return { store, source: store, close: () => store.close() };
+  }
+  let source: Database;
+  try {
+    source = await openDatabase(parseDatabaseUrl(config.source.url), {
+      role: 'source',
+      connectTimeoutMs: config.source.connectTimeoutMs,
+      poolMax: config.source.poolMax,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    store,
+    source,
+    close: async () => {
+      await Promise.allSettled([source.close(), store.close()]);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DialectName } from '../db/dialect.js';
+
+export interface MigrationFile {
+  version: number;
+  name: string;
+  file: string;
+  sql: string;
+  /** sha256 of the file with line endings normalised, so a Windows checkout matches. */
+  checksum: string;
+}
+
+export const SQL_ROOT = fileURLToPath(new URL('../../../sql/', import.meta.url));
+const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+export function migrationChecksum(sql: string): string {
+  return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+export function listMigrationFiles(dialect: DialectName, root = SQL_ROOT): MigrationFile[] {
+  const folder = path.join(root, dialect);
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => {
+      const match = FILE_NAME.exec(name);
+      if (!match) throw new Error(`${path.join(folder, name)}: migration files are named NNNN_snake_name.sql`);
+      const sql = readFileSync(path.join(folder, name), 'utf8').replace(/\r\n/g, '\n');
+      return { version: Number(match[1]), name: match[2] as string, file: path.join(folder, name), sql, checksum: migrationChecksum(sql) };
+    });
+  files.forEach((file, index) => {
+    if (file.version !== index + 1) {
+      throw new Error(`${file.file}: expected version ${index + 1}; migration numbers run 1, 2, 3 without gaps`);
+    }
+  });
+  return files;
+}

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/connect.js';
+import { readSchemaState, SchemaError } from './migrate.js';
+
+export interface StoreStatus {
+  schema: { current: number; latest: number; pending: string[] };
+  watermarks: { source: string; lastKey: number; updatedUtc: string }[];
+  outbox: { events: number; newestEventId: number | null; newestCreatedUtc: string | null };
+  deliveries: { pending: number; failed: number; oldestPendingDueUtc: string | null };
+  /** Seconds since the newest captured event happened in the CRM; null with no events. */
+  captureLagSeconds: number | null;
+}
+
+const iso = (value: Date | string | null | undefined): string | null =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+
+export async function readStoreStatus(store: Database, now = new Date()): Promise<StoreStatus> {
+  const schema = await readSchemaState(store);
+  if (schema.current === 0) {
+    throw new SchemaError("the store has no integration schema yet: run 'outbox migrate' (or start the service, which migrates)");
+  }
+  const { db } = store;
+  const watermarks = await db
+    .selectFrom('integration.CaptureWatermark')
+    .select(['SourceName', 'LastKey', 'UpdatedUtc'])
+    .orderBy('SourceName')
+    .execute();
+  const outbox = await db
+    .selectFrom('integration.OutboxEvent')
+    .select((eb) => [eb.fn.countAll<number>().as('events'), eb.fn.max('EventId').as('newestEventId')])
+    .executeTakeFirstOrThrow();
+  const newest =
+    outbox.newestEventId === null
+      ? undefined
+      : await db
+          .selectFrom('integration.OutboxEvent')
+          .select('CreatedUtc')
+          .where('EventId', '=', outbox.newestEventId)
+          .executeTakeFirst();
+  const deliveries = await db
+    .selectFrom('integration.WebhookDelivery')
+    .select((eb) => [
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'pending' THEN 1 ELSE 0 END`).as('pending'),
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'failed' THEN 1 ELSE 0 END`).as('failed'),
+    ])
+    .executeTakeFirstOrThrow();
+  const oldestDue = await db
+    .selectFrom('integration.WebhookDelivery')
+    .select((eb) => eb.fn.min('NextAttemptUtc').as('due'))
+    .where('Status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const newestCreated = iso(newest?.CreatedUtc);
+  return {
+    schema: {
+      current: schema.current,
+      latest: schema.latest,
+      pending: schema.pending.map((file) => `${String(file.version).padStart(4, '0')}_${file.name}`),
+    },
+    watermarks: watermarks.map((row) => ({ source: row.SourceName, lastKey: Number(row.LastKey), updatedUtc: iso(row.UpdatedUtc) as string })),
+    outbox: { events: Number(outbox.events), newestEventId: outbox.newestEventId === null ? null : Number(outbox.newestEventId), newestCreatedUtc: newestCreated },
+    deliveries: { pending: Number(deliveries.pending ?? 0), failed: Number(deliveries.failed ?? 0), oldestPendingDueUtc: iso(oldestDue.due as Date | null) },
+    captureLagSeconds: newestCreated === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(newestCreated)) / 1000)),
+  };
+}

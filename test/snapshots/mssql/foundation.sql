@@ -1,0 +1,206 @@
+-- Every SQL Server statement of foundation, compiled by Kysely's MssqlDialect. Reviewed by hand;
+-- regenerate with UPDATE_SNAPSHOTS=1 npm test and read the diff before committing.
+
+-- == migrate: bootstrap, then apply pending files ==
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+IF SCHEMA_ID(N'integration') IS NULL EXEC(N'CREATE SCHEMA integration AUTHORIZATION dbo');
+IF OBJECT_ID(N'integration.SchemaMigration', N'U') IS NULL
+CREATE TABLE integration.SchemaMigration (
+  Version    int           NOT NULL CONSTRAINT PK_SchemaMigration PRIMARY KEY CLUSTERED,
+  Name       nvarchar(200) NOT NULL,
+  Checksum   char(64)      NOT NULL,
+  AppliedUtc datetime2(3)  NOT NULL CONSTRAINT DF_SchemaMigration_AppliedUtc DEFAULT SYSUTCDATETIME()
+);;
+COMMIT TRANSACTION;
+select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- The integration schema: the outbox, capture watermarks, webhook subscriptions, deliveries,
+-- the attempt log and API keys. SQL Server 2016+ and Azure SQL. All timestamps are UTC
+-- (datetime2(3)); every string is nvarchar so the driver's NVarChar parameters seek on indexes.
+
+CREATE TABLE integration.OutboxEvent (
+  EventId     bigint IDENTITY(1,1) NOT NULL CONSTRAINT PK_OutboxEvent PRIMARY KEY CLUSTERED,
+  EventType   nvarchar(100) NOT NULL,
+  SourceKey   nvarchar(200) NOT NULL,
+  CreatedUtc  datetime2(3)  NOT NULL,
+  CompanyId   int           NOT NULL,
+  Payload     nvarchar(max) NOT NULL CONSTRAINT CK_OutboxEvent_Payload_IsJson CHECK (ISJSON(Payload) = 1),
+  Metadata    nvarchar(max) NOT NULL CONSTRAINT DF_OutboxEvent_Metadata DEFAULT N'{}'
+                            CONSTRAINT CK_OutboxEvent_Metadata_IsJson CHECK (ISJSON(Metadata) = 1),
+  RecordedUtc datetime2(3)  NOT NULL CONSTRAINT DF_OutboxEvent_RecordedUtc DEFAULT SYSUTCDATETIME(),
+  -- Capture may read a source row twice (late commits, crash and restart); the key makes the
+  -- second insert a no-op, so each business change is one event.
+  CONSTRAINT UQ_OutboxEvent_Type_SourceKey UNIQUE NONCLUSTERED (EventType, SourceKey)
+);;
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_Id ON integration.OutboxEvent (EventType, EventId);
+-- Retention deletes by age.
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_RecordedUtc ON integration.OutboxEvent (RecordedUtc);;
+CREATE TABLE integration.CaptureWatermark (
+  SourceName nvarchar(100) NOT NULL CONSTRAINT PK_CaptureWatermark PRIMARY KEY CLUSTERED,
+  LastKey    bigint        NOT NULL,
+  UpdatedUtc datetime2(3)  NOT NULL CONSTRAINT DF_CaptureWatermark_UpdatedUtc DEFAULT SYSUTCDATETIME()
+);;
+CREATE TABLE integration.WebhookSubscription (
+  SubscriptionId           bigint IDENTITY(1,1) NOT NULL CONSTRAINT PK_WebhookSubscription PRIMARY KEY CLUSTERED,
+  Url                      nvarchar(2048) NOT NULL,
+  EventTypes               nvarchar(2000) NOT NULL,
+  Description              nvarchar(500)  NULL,
+  Secret                   nvarchar(200)  NOT NULL,
+  PreviousSecret           nvarchar(200)  NULL,
+  PreviousSecretExpiresUtc datetime2(3)   NULL,
+  Enabled                  bit            NOT NULL CONSTRAINT DF_WebhookSubscription_Enabled DEFAULT 1,
+  DisabledReason           nvarchar(500)  NULL,
+  CreatedUtc               datetime2(3)   NOT NULL CONSTRAINT DF_WebhookSubscription_CreatedUtc DEFAULT SYSUTCDATETIME(),
+  UpdatedUtc               datetime2(3)   NOT NULL CONSTRAINT DF_WebhookSubscription_UpdatedUtc DEFAULT SYSUTCDATETIME()
+);;
+CREATE TABLE integration.WebhookDelivery (
+  DeliveryId      bigint IDENTITY(1,1) NOT NULL CONSTRAINT PK_WebhookDelivery PRIMARY KEY CLUSTERED,
+  EventId         bigint        NOT NULL CONSTRAINT FK_WebhookDelivery_OutboxEvent REFERENCES integration.OutboxEvent (EventId),
+  SubscriptionId  bigint        NOT NULL CONSTRAINT FK_WebhookDelivery_Subscription
+                                REFERENCES integration.WebhookSubscription (SubscriptionId) ON DELETE CASCADE,
+  Status          nvarchar(20)  NOT NULL CONSTRAINT DF_WebhookDelivery_Status DEFAULT N'pending'
+                                CONSTRAINT CK_WebhookDelivery_Status CHECK (Status IN (N'pending', N'succeeded', N'failed', N'cancelled')),
+  AttemptCount    int           NOT NULL CONSTRAINT DF_WebhookDelivery_AttemptCount DEFAULT 0,
+  NextAttemptUtc  datetime2(3)  NOT NULL,
+  LeaseOwner      nvarchar(100) NULL,
+  LeaseExpiresUtc datetime2(3)  NULL,
+  LastHttpStatus  int           NULL,
+  LastError       nvarchar(200) NULL,
+  CreatedUtc      datetime2(3)  NOT NULL CONSTRAINT DF_WebhookDelivery_CreatedUtc DEFAULT SYSUTCDATETIME(),
+  CompletedUtc    datetime2(3)  NULL,
+  CONSTRAINT UQ_WebhookDelivery_Event_Subscription UNIQUE NONCLUSTERED (EventId, SubscriptionId)
+);;
+-- so claiming with UPDLOCK, READPAST, ROWLOCK seeks past finished deliveries.
+CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Due ON integration.WebhookDelivery (NextAttemptUtc)
+  INCLUDE (LeaseExpiresUtc, SubscriptionId, EventId) WHERE Status = N'pending';
+CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Subscription ON integration.WebhookDelivery (SubscriptionId, DeliveryId);;
+CREATE TABLE integration.DeliveryAttempt (
+  AttemptId      bigint IDENTITY(1,1) NOT NULL CONSTRAINT PK_DeliveryAttempt PRIMARY KEY CLUSTERED,
+  DeliveryId     bigint         NOT NULL CONSTRAINT FK_DeliveryAttempt_Delivery
+                                REFERENCES integration.WebhookDelivery (DeliveryId) ON DELETE CASCADE,
+  SubscriptionId bigint         NOT NULL,
+  EventId        bigint         NOT NULL,
+  AttemptNumber  int            NOT NULL,
+  HttpStatus     int            NULL,
+  ErrorClass     nvarchar(40)   NULL,
+  ResponseBody   nvarchar(4000) NULL,
+  ElapsedMs      int            NOT NULL,
+  AttemptedUtc   datetime2(3)   NOT NULL CONSTRAINT DF_DeliveryAttempt_AttemptedUtc DEFAULT SYSUTCDATETIME()
+);;
+CREATE NONCLUSTERED INDEX IX_DeliveryAttempt_Delivery ON integration.DeliveryAttempt (DeliveryId, AttemptNumber);
+CREATE NONCLUSTERED INDEX IX_DeliveryAttempt_AttemptedUtc ON integration.DeliveryAttempt (AttemptedUtc);;
+CREATE TABLE integration.ApiKey (
+  ApiKeyId    bigint IDENTITY(1,1) NOT NULL CONSTRAINT PK_ApiKey PRIMARY KEY CLUSTERED,
+  Name        nvarchar(200) NOT NULL,
+  Prefix      nvarchar(20)  NOT NULL,
+  KeyHash     nchar(64)     NOT NULL CONSTRAINT UQ_ApiKey_KeyHash UNIQUE NONCLUSTERED,
+  Scopes      nvarchar(200) NOT NULL,
+  CreatedUtc  datetime2(3)  NOT NULL CONSTRAINT DF_ApiKey_CreatedUtc DEFAULT SYSUTCDATETIME(),
+  LastUsedUtc datetime2(3)  NULL,
+  RevokedUtc  datetime2(3)  NULL
+);;
+COMMIT TRANSACTION;
+
+-- == schema state ==
+select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
+
+-- == status ==
+select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
+select "SourceName", "LastKey", "UpdatedUtc" from "integration"."CaptureWatermark" order by "SourceName";
+select count(*) as "events", max("EventId") as "newestEventId" from "integration"."OutboxEvent";
+select sum(CASE WHEN "Status" = 'pending' THEN 1 ELSE 0 END) as "pending", sum(CASE WHEN "Status" = 'failed' THEN 1 ELSE 0 END) as "failed" from "integration"."WebhookDelivery";
+select min("NextAttemptUtc") as "due" from "integration"."WebhookDelivery" where "Status" = @1;
+-- parameter types: string
+
+-- == demo: does the CRM exist ==
+SELECT COUNT(*) AS found FROM INFORMATION_SCHEMA.TABLES
+    WHERE TABLE_SCHEMA = 'dbo' AND TABLE_NAME = 'Client';
+
+-- == demo simulator: one of each business act ==
+BEGIN TRANSACTION;
+insert into "dbo"."Client" ("FirstName", "LastName", "Email", "Phone", "StatusID", "EmployeeID", "AffiliateID", "LeadSource", "CreatedDate") output "inserted"."ClientID" as "id" values (@1, @2, @3, @4, @5, @6, @7, @8, @9);
+-- parameter types: string, string, string, string, number, null, null, string, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+insert into "dbo"."Client" ("FirstName", "LastName", "Email", "Phone", "StatusID", "EmployeeID", "AffiliateID", "LeadSource", "CreatedDate") output "inserted"."ClientID" as "id" values (@1, @2, @3, @4, @5, @6, @7, @8, @9);
+-- parameter types: string, string, string, string, number, number, null, string, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("ClientID") as "top" from "dbo"."Client";
+select max("ClientID") as "id" from "dbo"."Client" where "StatusID" in (@1, @2, @3) and "ClientID" <= @4;
+-- parameter types: number, number, number, number
+select "ClientID", "StatusID" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+update "dbo"."Client" set "StatusID" = @1 where "ClientID" = @2;
+-- parameter types: number, number
+insert into "dbo"."ClientStatusHistory" ("ClientID", "PreviousStatusID", "StatusID", "ChangedDate", "ChangedByEmployeeID", "StatusNote") values (@1, @2, @3, @4, @5, @6);
+-- parameter types: number, number, number, string, number, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("ClientID") as "top" from "dbo"."Client";
+select max("ClientID") as "id" from "dbo"."Client" where "StatusID" in (@1) and "ClientID" <= @2;
+-- parameter types: number, number
+select "ClientID", "StatusID" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+update "dbo"."Client" set "StatusID" = @1 where "ClientID" = @2;
+-- parameter types: number, number
+insert into "dbo"."ClientStatusHistory" ("ClientID", "PreviousStatusID", "StatusID", "ChangedDate", "ChangedByEmployeeID", "StatusNote") values (@1, @2, @3, @4, @5, @6);
+-- parameter types: number, number, number, string, number, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("ClientID") as "top" from "dbo"."Client";
+select max("ClientID") as "id" from "dbo"."Client" where "StatusID" in (@1) and "ClientID" <= @2;
+-- parameter types: number, number
+select "ClientID", "StatusID" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+insert into "dbo"."Invoice" ("ClientID", "Amount", "DueDate", "Description", "CreatedDate") values (@1, @2, @3, @4, @5);
+-- parameter types: number, number, string, string, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("InvoiceID") as "top" from "dbo"."Invoice";
+select max("InvoiceID") as "id" from "api"."vwInvoiceDetails" where "InvoiceStatus" in (@1, @2, @3) and "InvoiceID" <= @4;
+-- parameter types: string, string, string, number
+select "InvoiceID", "ClientID", "Balance" from "api"."vwInvoiceDetails" where "InvoiceID" = @1;
+-- parameter types: number
+insert into "dbo"."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "FailureReason", "TransactionID", "PaymentDate") values (@1, @2, @3, @4, @5, @6, @7, @8);
+-- parameter types: number, number, number, string, boolean, null, string, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("ClientID") as "top" from "dbo"."Client";
+select max("ClientID") as "id" from "dbo"."Client" where "StatusID" in (@1, @2, @3, @4) and "ClientID" <= @5;
+-- parameter types: number, number, number, number, number
+select "ClientID", "StatusID" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+insert into "dbo"."ClientDoc" ("ClientID", "DocName", "DocTypeID", "DocContent", "CreatedDate") values (@1, @2, @3, @4, @5);
+-- parameter types: number, string, number, bytes, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+select max("ClientID") as "top" from "dbo"."Client";
+select max("ClientID") as "id" from "dbo"."Client" where "StatusID" in (@1, @2) and "ClientID" <= @3;
+-- parameter types: number, number, number
+select "ClientID", "StatusID" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+select "FirstName", "LastName" from "dbo"."Client" where "ClientID" = @1;
+-- parameter types: number
+insert into "dbo"."AgreementSigned" ("ClientID", "TermsID", "NameSigned", "IPAddress", "SignedDate") values (@1, @2, @3, @4, @5);
+-- parameter types: number, number, string, string, string
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+insert into "dbo"."Employee" ("FullName", "Email", "Phone", "TeamRoleID", "IsActive", "IsApprovedAffiliate", "AffiliateCode", "CreatedDate") values (@1, @2, @3, @4, @5, @6, @7, @8);
+-- parameter types: string, string, string, number, boolean, boolean, string, string
+COMMIT TRANSACTION;
+
