@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { OutboxDialect } from '../outbox/outbox-dialect.js';
 import type { Tables } from './tables.js';
 
 export type DialectName = 'postgres' | 'mssql';
@@ -23,6 +24,7 @@ export interface MigrationDialect {
 export interface SqlDialect {
   readonly name: DialectName;
   readonly migration: MigrationDialect;
+  readonly outbox: OutboxDialect;
   /**
    * Takes a lock owned by the transaction, released at commit or rollback. With wait=false it
    * answers false at once when another session holds it.

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { mssqlMigration } from './migration.js';
+import { mssqlOutbox } from './outbox.js';
 
 export const mssqlDialect: SqlDialect = {
   name: 'mssql',
   migration: mssqlMigration,
+  outbox: mssqlOutbox,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { postgresMigration } from './migration.js';
+import { postgresOutbox } from './outbox.js';
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   migration: postgresMigration,
+  outbox: postgresOutbox,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

@@ -1,0 +1,66 @@
+import type { SqlDialect, Trx } from '../db/dialect.js';
+import type { EventType } from './event-types.js';
+import { subscriptionTakes } from './event-types.js';
+import type { DeliveryInsertRow, EventInsertRow } from './outbox-dialect.js';
+
+/** A business change on its way into the outbox. */
+export interface NewEvent {
+  type: EventType;
+  /** The source object and key that make this event unique with its type, e.g. 'dbo.Client:42'. */
+  sourceKey: string;
+  createdUtc: Date;
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface AppendResult {
+  /** Events written; fewer than given when some were already in the outbox. */
+  inserted: number;
+  /** Deliveries queued for the subscriptions that take those events. */
+  deliveries: number;
+}
+
+/** Rows per statement: big enough to be set-based, small enough for one JSON parameter. */
+const BATCH = 2000;
+
+/**
+ * Writes events into the outbox and, in the same transaction, queues one delivery per enabled
+ * subscription whose types take each event. Duplicate (type, sourceKey) pairs are skipped, so a
+ * re-read of the source is harmless. A subscription created later does not get these events.
+ */
+export async function appendEvents(
+  trx: Trx,
+  dialect: SqlDialect,
+  companyId: number,
+  events: readonly NewEvent[],
+  now: Date = new Date(),
+): Promise<AppendResult> {
+  if (events.length === 0) return { inserted: 0, deliveries: 0 };
+  const subscriptions = await trx
+    .selectFrom('integration.WebhookSubscription')
+    .select(['SubscriptionId', 'EventTypes'])
+    .where('Enabled', '=', true)
+    .execute();
+  let inserted = 0;
+  let deliveries = 0;
+  for (let start = 0; start < events.length; start += BATCH) {
+    const rows: EventInsertRow[] = events.slice(start, start + BATCH).map((event, index) => ({
+      ord: start + index,
+      type: event.type,
+      key: event.sourceKey,
+      created: event.createdUtc.toISOString().slice(0, 23),
+      payload: event.payload,
+      metadata: event.metadata,
+    }));
+    const written = await dialect.outbox.insertEvents(trx, companyId, rows);
+    inserted += written.length;
+    const pairs: DeliveryInsertRow[] = [];
+    for (const event of written) {
+      for (const subscription of subscriptions) {
+        if (subscriptionTakes(subscription.EventTypes, event.EventType)) pairs.push({ e: event.EventId, s: subscription.SubscriptionId });
+      }
+    }
+    if (pairs.length > 0) deliveries += await dialect.outbox.insertDeliveries(trx, pairs, now);
+  }
+  return { inserted, deliveries };
+}
