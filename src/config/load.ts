@@ -111,7 +111,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, input: unknown): str
 function humanMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `must be ${issue.expected}`;
+      return `must be a ${issue.expected}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
