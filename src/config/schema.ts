@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
 
@@ -63,6 +64,16 @@ export const configSchema = z.strictObject({
   shutdown: z
     .strictObject({
       timeoutMs: positiveMs.default(10000),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** node-cron expression; default: every hour at minute 17, away from the top of the hour. */
+      schedule: z.string().refine((value) => cron.validate(value), { message: 'is not a cron expression; expected e.g. "17 * * * *"' }).default('17 * * * *'),
+      eventsDays: z.number().positive().default(30),
+      attemptsDays: z.number().positive().default(14),
+      batchSize: z.number().int().min(1).max(4000).default(4000),
     })
     .prefault({}),
   demo: z

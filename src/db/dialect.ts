@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { OutboxDialect } from '../outbox/outbox-dialect.js';
+import type { RetentionDialect } from '../retention/retention-dialect.js';
 import type { Tables } from './tables.js';
 
 export type DialectName = 'postgres' | 'mssql';
@@ -25,6 +26,7 @@ export interface SqlDialect {
   readonly name: DialectName;
   readonly migration: MigrationDialect;
   readonly outbox: OutboxDialect;
+  readonly retention: RetentionDialect;
   /**
    * Takes a lock owned by the transaction, released at commit or rollback. With wait=false it
    * answers false at once when another session holds it.

@@ -1,5 +1,6 @@
 import { HttpServer } from '../api/server.js';
 import { CrmSimulator } from '../demo/simulator.js';
+import { RetentionJob } from '../retention/retention-job.js';
 import type { Component } from './component.js';
 import type { ServiceContext } from './context.js';
 
@@ -18,6 +19,7 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
       new CrmSimulator(ctx.source, { eventsPerSecond: ctx.config.demo.eventsPerSecond, timezone: ctx.config.source.timezone }, ctx.logger),
     );
   }
+  components.push(new RetentionJob(ctx.store, ctx.config.retention, ctx.logger));
   components.push(new HttpServer(ctx));
   return components;
 }

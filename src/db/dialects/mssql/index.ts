@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { mssqlMigration } from './migration.js';
 import { mssqlOutbox } from './outbox.js';
+import { mssqlRetention } from './retention.js';
 
 export const mssqlDialect: SqlDialect = {
   name: 'mssql',
   migration: mssqlMigration,
   outbox: mssqlOutbox,
+  retention: mssqlRetention,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { postgresMigration } from './migration.js';
 import { postgresOutbox } from './outbox.js';
+import { postgresRetention } from './retention.js';
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   migration: postgresMigration,
   outbox: postgresOutbox,
+  retention: postgresRetention,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {
