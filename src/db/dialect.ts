@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { DoctorDialect } from '../doctor/doctor-dialect.js';
 import type { OutboxDialect } from '../outbox/outbox-dialect.js';
 import type { RetentionDialect } from '../retention/retention-dialect.js';
 import type { Tables } from './tables.js';
@@ -27,6 +28,7 @@ export interface SqlDialect {
   readonly migration: MigrationDialect;
   readonly outbox: OutboxDialect;
   readonly retention: RetentionDialect;
+  readonly doctor: DoctorDialect;
   /**
    * Takes a lock owned by the transaction, released at commit or rollback. With wait=false it
    * answers false at once when another session holds it.

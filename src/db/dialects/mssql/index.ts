@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { mssqlMigration } from './migration.js';
+import { mssqlDoctor } from './doctor.js';
 import { mssqlOutbox } from './outbox.js';
 import { mssqlRetention } from './retention.js';
 
@@ -9,6 +10,7 @@ export const mssqlDialect: SqlDialect = {
   migration: mssqlMigration,
   outbox: mssqlOutbox,
   retention: mssqlRetention,
+  doctor: mssqlDoctor,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

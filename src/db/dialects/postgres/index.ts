@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { postgresMigration } from './migration.js';
+import { postgresDoctor } from './doctor.js';
 import { postgresOutbox } from './outbox.js';
 import { postgresRetention } from './retention.js';
 
@@ -9,6 +10,7 @@ export const postgresDialect: SqlDialect = {
   migration: postgresMigration,
   outbox: postgresOutbox,
   retention: postgresRetention,
+  doctor: postgresDoctor,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

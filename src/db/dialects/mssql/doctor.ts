@@ -1,0 +1,28 @@
+import { sql } from 'kysely';
+import type { DoctorDialect } from '../../../doctor/doctor-dialect.js';
+
+export const mssqlDoctor: DoctorDialect = {
+  async serverVersion(db) {
+    const result = await sql<{ v: string }>`SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(50)) + N' ' + CAST(SERVERPROPERTY('Edition') AS nvarchar(100)) AS v`.execute(db);
+    return `SQL Server ${result.rows[0]?.v ?? 'unknown'}`;
+  },
+
+  async serverClock(db) {
+    const result = await sql<{ utc: Date; local: string }>`
+      SELECT SYSUTCDATETIME() AS utc, CONVERT(nvarchar(19), SYSDATETIME(), 126) AS local`.execute(db);
+    const row = result.rows[0];
+    return { utc: new Date(row?.utc ?? 0), local: row?.local ?? '' };
+  },
+
+  async hasPrivilege(db, object, privilege) {
+    // https://learn.microsoft.com/sql/t-sql/functions/has-perms-by-name-transact-sql
+    const result = await sql<{ ok: number }>`SELECT HAS_PERMS_BY_NAME(${object}, N'OBJECT', ${privilege}) AS ok`.execute(db);
+    return result.rows[0]?.ok === 1;
+  },
+
+  async encrypted(db) {
+    const result = await sql<{ e: string }>`SELECT encrypt_option AS e FROM sys.dm_exec_connections WHERE session_id = @@SPID`.execute(db);
+    const value = result.rows[0]?.e;
+    return value === undefined ? null : value === 'TRUE';
+  },
+};

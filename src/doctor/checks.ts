@@ -1,0 +1,215 @@
+import { DateTime } from 'luxon';
+import { parseDatabaseUrl, describeTarget } from '../config/database-url.js';
+import type { Config } from '../config/schema.js';
+import { type Database, openDatabase } from '../db/connect.js';
+import type { SourceTables } from '../db/source-tables.js';
+import type { StoreTables } from '../db/store-tables.js';
+import { readSchemaState } from '../store/migrate.js';
+import type { TablePrivilege } from './doctor-dialect.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** What was found. */
+  detail: string;
+  /** What to do about it, for a failure. */
+  fix?: string;
+  /** A warning: worth reading, not a failure. */
+  warn?: boolean;
+}
+
+const SOURCE_OBJECTS = [
+  'dbo.ClientStatus', 'dbo.TeamRole', 'dbo.Employee', 'dbo.Client', 'dbo.ClientStatusHistory', 'dbo.Invoice',
+  'dbo.InvoicePayment', 'api.vwInvoiceDetails', 'dbo.DocType', 'dbo.ClientDoc', 'dbo.AgreementTerms', 'dbo.AgreementSigned',
+] as const satisfies readonly (keyof SourceTables)[];
+
+const STORE_TABLES = [
+  'integration.OutboxEvent', 'integration.CaptureWatermark', 'integration.WebhookSubscription',
+  'integration.WebhookDelivery', 'integration.DeliveryAttempt', 'integration.ApiKey',
+] as const satisfies readonly (keyof StoreTables)[];
+
+const STORE_PRIVILEGES: TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+const MAX_SKEW_MS = 2000;
+
+export interface DoctorOptions {
+  /** Probes a subscription URL; resolves with the HTTP status or rejects with the network error. */
+  probeUrl?: (url: string) => Promise<number>;
+  now?: () => Date;
+}
+
+/**
+ * Everything a first install gets wrong, one check at a time. A check that cannot run because an
+ * earlier one failed (no connection) is reported as such rather than skipped silently.
+ */
+export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const now = options.now ?? (() => new Date());
+  const store = await connect('store', config.store.url, config.store.connectTimeoutMs, results);
+  const separateSource = config.source.url !== null && config.source.url !== config.store.url;
+  const source = separateSource ? await connect('source', config.source.url as string, config.source.connectTimeoutMs, results) : store;
+  try {
+    if (store) {
+      await tls('store', store, results);
+      await schemaCheck(store, results);
+      await privileges('store', store, STORE_TABLES, STORE_PRIVILEGES, results);
+      await clockCheck(store, now, results);
+    }
+    if (source) {
+      if (separateSource) await tls('source', source, results);
+      await privileges('source', source, SOURCE_OBJECTS, ['SELECT'], results);
+      await timeZoneCheck(source, config.source.timezone, now, results);
+    } else {
+      results.push({ name: 'source objects', ok: false, detail: 'not checked: no connection to the source', fix: 'fix the source connection first' });
+    }
+    if (store) await subscriptionChecks(store, options.probeUrl ?? probeWithFetch, results);
+  } finally {
+    if (source && source !== store) await source.close();
+    await store?.close();
+  }
+  return results;
+}
+
+async function connect(role: string, url: string, timeoutMs: number, results: CheckResult[]): Promise<Database | null> {
+  const target = parseDatabaseUrl(url);
+  try {
+    const database = await openDatabase(target, { role, connectTimeoutMs: timeoutMs, poolMax: 1 });
+    const version = await database.dialect.doctor.serverVersion(database.db);
+    results.push({ name: `${role} connection`, ok: true, detail: `${describeTarget(target)}: ${version}` });
+    return database;
+  } catch (error) {
+    results.push({
+      name: `${role} connection`,
+      ok: false,
+      detail: (error as Error).message,
+      fix: `check ${role}.url (host, port, database, user, password) and that the server accepts connections from this machine`,
+    });
+    return null;
+  }
+}
+
+async function tls(role: string, database: Database, results: CheckResult[]): Promise<void> {
+  if (database.target.kind === 'pglite') return;
+  const encrypted = await database.dialect.doctor.encrypted(database.db).catch(() => null);
+  if (encrypted === true) results.push({ name: `${role} TLS`, ok: true, detail: 'the connection is encrypted' });
+  else if (encrypted === false) {
+    results.push({
+      name: `${role} TLS`,
+      ok: true,
+      warn: true,
+      detail: 'the connection is NOT encrypted',
+      fix: database.target.kind === 'mssql' ? 'set Encrypt=True (and a trusted server certificate)' : 'add sslmode=require to the URL',
+    });
+  } else results.push({ name: `${role} TLS`, ok: true, warn: true, detail: 'the server did not say whether the connection is encrypted' });
+}
+
+async function schemaCheck(store: Database, results: CheckResult[]): Promise<void> {
+  try {
+    const state = await readSchemaState(store);
+    if (state.pending.length === 0) results.push({ name: 'store schema', ok: true, detail: `version ${state.current}, current` });
+    else {
+      results.push({
+        name: 'store schema',
+        ok: false,
+        detail: `version ${state.current} of ${state.latest}`,
+        fix: "run 'outbox migrate', or have a DBA run 'outbox migrate --print'",
+      });
+    }
+  } catch (error) {
+    results.push({ name: 'store schema', ok: false, detail: (error as Error).message, fix: 'see the message; restore the migration files of this release' });
+  }
+}
+
+async function privileges(role: string, database: Database, objects: readonly string[], wanted: TablePrivilege[], results: CheckResult[]): Promise<void> {
+  const missing: string[] = [];
+  for (const object of objects) {
+    for (const privilege of wanted) {
+      const ok = await database.dialect.doctor.hasPrivilege(database.db, object, privilege).catch(() => false);
+      if (!ok) missing.push(`${privilege} on ${object}`);
+    }
+  }
+  if (missing.length === 0) {
+    results.push({ name: `${role} rights`, ok: true, detail: `${wanted.join(', ')} on ${objects.length} objects` });
+  } else {
+    results.push({
+      name: `${role} rights`,
+      ok: false,
+      detail: `missing ${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
+      fix: database.dialect.name === 'mssql' ? 'grant them with sql/mssql/grants.sql (see sql/README.md)' : 'GRANT them to the service login (see sql/README.md)',
+    });
+  }
+}
+
+async function clockCheck(store: Database, now: () => Date, results: CheckResult[]): Promise<void> {
+  const before = now().getTime();
+  const clock = await store.dialect.doctor.serverClock(store.db);
+  const after = now().getTime();
+  const skew = clock.utc.getTime() - (before + after) / 2;
+  const ok = Math.abs(skew) <= MAX_SKEW_MS + (after - before) / 2;
+  results.push({
+    name: 'clock skew',
+    ok,
+    detail: `this machine is ${Math.abs(Math.round(skew))} ms ${skew > 0 ? 'behind' : 'ahead of'} the store database`,
+    ...(ok ? {} : { fix: 'synchronise both clocks with NTP (w32tm /resync on Windows, timedatectl on Linux)' }),
+  });
+}
+
+async function timeZoneCheck(source: Database, zone: string, now: () => Date, results: CheckResult[]): Promise<void> {
+  const clock = await source.dialect.doctor.serverClock(source.db);
+  const serverLocal = DateTime.fromISO(clock.local, { zone });
+  const minutesOff = Math.round((serverLocal.toMillis() - now().getTime()) / 60_000);
+  // The CRM writes its local wall clock; if that clock, read in the configured zone, is not "now",
+  // every converted timestamp will be off by the same amount.
+  if (Math.abs(minutesOff) <= 5) {
+    results.push({ name: 'source time zone', ok: true, detail: `${zone}: the source server's local time matches` });
+  } else {
+    results.push({
+      name: 'source time zone',
+      ok: false,
+      detail: `${zone}: the source server's local time ${clock.local} is ${minutesOff} minutes off when read in that zone`,
+      fix: "set source.timezone (OUTBOX_SOURCE_TIMEZONE) to the zone the CRM's server runs in, e.g. America/New_York",
+    });
+  }
+}
+
+async function subscriptionChecks(store: Database, probe: (url: string) => Promise<number>, results: CheckResult[]): Promise<void> {
+  let subscriptions: { SubscriptionId: number; Url: string }[];
+  try {
+    subscriptions = await store.db.selectFrom('integration.WebhookSubscription').select(['SubscriptionId', 'Url']).where('Enabled', '=', true).execute();
+  } catch {
+    return; // the schema check already said why
+  }
+  if (subscriptions.length === 0) {
+    results.push({ name: 'subscriptions', ok: true, detail: 'none enabled' });
+    return;
+  }
+  for (const subscription of subscriptions) {
+    try {
+      const status = await probe(subscription.Url);
+      results.push({ name: `subscription ${subscription.SubscriptionId}`, ok: true, detail: `${subscription.Url} answered HTTP ${status}` });
+    } catch (error) {
+      results.push({
+        name: `subscription ${subscription.SubscriptionId}`,
+        ok: false,
+        detail: `${subscription.Url}: ${(error as Error).message}`,
+        fix: 'check the URL, DNS and any firewall or proxy between this machine and the receiver',
+      });
+    }
+  }
+}
+
+async function probeWithFetch(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(5000) });
+    return response.status;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message);
+  }
+}
+
+export function formatResults(results: CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  return `${results
+    .map((r) => `${r.ok ? (r.warn ? 'warn' : 'ok  ') : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}${r.fix && (!r.ok || r.warn) ? `\n      fix: ${r.fix}` : ''}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,14 @@
+import type { Db } from '../db/dialect.js';
+
+export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** What `outbox doctor` asks a database, worded per dialect. */
+export interface DoctorDialect {
+  serverVersion(db: Db): Promise<string>;
+  /** The server's clock: UTC, and its local wall clock as 'YYYY-MM-DDTHH:mm:ss'. */
+  serverClock(db: Db): Promise<{ utc: Date; local: string }>;
+  /** Whether the login holds the privilege on a table or view ('schema.Name'). */
+  hasPrivilege(db: Db, object: string, privilege: TablePrivilege): Promise<boolean>;
+  /** Whether the connection is encrypted (TLS), when the server can tell. */
+  encrypted(db: Db): Promise<boolean | null>;
+}

@@ -1,0 +1,105 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { validateConfig } from '../../src/config/load.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { ensureDemoCrm } from '../../src/demo/crm-schema.js';
+import { runDoctor } from '../../src/doctor/checks.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { migrate } from '../../src/store/migrate.js';
+import { runCli } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+const byName = (results: { name: string; ok: boolean; detail: string }[], name: string) => {
+  const found = results.find((r) => r.name === name);
+  if (!found) throw new Error(`no check named ${name}: ${results.map((r) => r.name).join(', ')}`);
+  return found;
+};
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  describe(`outbox doctor [${kind}]`, function () {
+    this.timeout(60_000);
+    let url: string;
+    let testDb: TestDatabase | undefined;
+    let dir: string | undefined;
+    let receiver: http.Server;
+    let receiverUrl: string;
+    let closedUrl: string;
+
+    before(async () => {
+      if (kind === 'postgres') {
+        testDb = await createTestDatabase('postgres');
+        url = testDb.url;
+      } else {
+        dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-doctor-'));
+        url = `pglite:${dir}`;
+      }
+      const db = await openDatabase(parseDatabaseUrl(url), { role: 'store', connectTimeoutMs: 10_000, poolMax: 2 });
+      await migrate(db, silentLogger());
+      await ensureDemoCrm(db);
+      receiver = http.createServer((_req, res) => res.writeHead(204).end());
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      await db.dialect.insertReturningId(db.db, 'integration.WebhookSubscription', { Url: receiverUrl, EventTypes: '*', Secret: 'whsec_x' }, 'SubscriptionId');
+      // A port that was just free: nothing listens there now.
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/closed`;
+      await new Promise((resolve) => closed.close(resolve));
+      await db.dialect.insertReturningId(db.db, 'integration.WebhookSubscription', { Url: closedUrl, EventTypes: '*', Secret: 'whsec_y' }, 'SubscriptionId');
+      await db.close();
+    });
+
+    after(async () => {
+      await new Promise((resolve) => receiver.close(resolve));
+      await testDb?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('passes every check of a good install, and names the unreachable subscription', async () => {
+      const results = await runDoctor(validateConfig({ store: { url } }));
+      expect(byName(results, 'store connection')).to.include({ ok: true });
+      expect(byName(results, 'store connection').detail).to.match(/PostgreSQL/);
+      expect(byName(results, 'store schema')).to.include({ ok: true });
+      expect(byName(results, 'store rights')).to.include({ ok: true });
+      expect(byName(results, 'source rights')).to.include({ ok: true });
+      expect(byName(results, 'clock skew')).to.include({ ok: true });
+      expect(byName(results, 'source time zone')).to.include({ ok: true });
+      expect(byName(results, 'subscription 1')).to.include({ ok: true });
+      expect(byName(results, 'subscription 1').detail).to.match(/answered HTTP 204/);
+      expect(byName(results, 'subscription 2')).to.include({ ok: false });
+      expect(byName(results, 'subscription 2').detail).to.match(/ECONNREFUSED/);
+    });
+
+    it('fails a time zone that does not match the CRM server, with the fix', async () => {
+      const results = await runDoctor(validateConfig({ store: { url }, source: { timezone: 'Pacific/Kiritimati' } }), { probeUrl: async () => 200 });
+      const zone = byName(results, 'source time zone');
+      expect(zone.ok).to.equal(false);
+      expect(zone.detail).to.match(/840 minutes off|-840 minutes off/);
+    });
+
+    it('exits 1 from the command line when a check fails, one line per check', async () => {
+      const result = await runCli(['doctor'], { OUTBOX_STORE_URL: url });
+      expect(result.code, result.stderr).to.equal(1);
+      const lines = result.stdout.split('\n').filter((line) => /^(ok|warn|FAIL)\s/.test(line));
+      expect(lines.length).to.be.greaterThan(6);
+      expect(result.stdout).to.contain(`${closedUrl}: ECONNREFUSED\n      fix: `);
+      expect(result.stdout).to.match(/^FAIL\s+subscription 2 /m);
+    });
+  });
+}
+
+describe('outbox doctor on a broken configuration', function () {
+  this.timeout(60_000);
+  it('reports the connection failure with a fix and exits 1', async () => {
+    const result = await runCli(['doctor'], { OUTBOX_STORE_URL: 'postgres://outbox:s3cret@127.0.0.1:1/crm' });
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.match(/^FAIL\s+store connection\s+store database postgres:\/\/outbox@127\.0\.0\.1:1\/crm: connection refused/m);
+    expect(result.stdout).to.match(/fix: check store\.url/);
+    expect(result.stdout + result.stderr).not.to.contain('s3cret');
+  });
+});
