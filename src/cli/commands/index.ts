@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDoctorCommand } from './doctor.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerRunCommand } from './run.js';
+import { registerServiceCommand } from './service.js';
 import { registerStatusCommand } from './status.js';
 
 /** Every command of the `outbox` CLI. Each part of the service adds its register call here. */
@@ -10,4 +11,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerMigrateCommand,
   registerStatusCommand,
   registerDoctorCommand,
+  registerServiceCommand,
 ];
