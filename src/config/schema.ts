@@ -59,6 +59,18 @@ export const configSchema = z.strictObject({
     .strictObject({
       level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
       format: z.enum(['auto', 'json', 'text']).default('auto'),
+      file: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          directory: z.string().min(1).default('./logs'),
+          /** Rotate when a day's file passes this size (winston-daily-rotate-file syntax). */
+          maxSize: z.string().default('50m'),
+          /** Keep this many days of files ('14d') or this many files ('20'). */
+          maxFiles: z.string().default('14d'),
+        })
+        .prefault({}),
+      /** Windows only: warnings and errors also go to the Application event log. */
+      windowsEventLog: z.boolean().default(true),
     })
     .prefault({}),
   shutdown: z

@@ -45,3 +45,31 @@ describe('logging', () => {
     expect(record).to.include({ password: '***', secret: '***', authorization: '***', url: 'postgres://app:***@db/crm' });
   });
 });
+
+describe('log files and correlation', () => {
+  it('writes JSON lines to a daily file when log.file is enabled, and tags lines with a correlation id', async () => {
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { configuredTransports } = await import('../../src/logging/transports.js');
+    const { withCorrelation } = await import('../../src/logging/correlation.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-logs-'));
+    try {
+      const transports = configuredTransports({ level: 'info', format: 'text', file: { enabled: true, directory: dir, maxSize: '1m', maxFiles: '2d' }, windowsEventLog: true }, 'linux');
+      expect(transports).to.have.length(1);
+      const logger = createLogger({ level: 'info', format: 'text', env: 'development', transports });
+      logger.transports.filter((t) => t instanceof winston.transports.Console).forEach((t) => logger.remove(t));
+      withCorrelation(logger, 'cap', 'abc123').info('cycle done', { component: 'capture', password: 'hunter2' });
+      await new Promise<void>((resolve) => {
+        logger.on('finish', () => setTimeout(resolve, 100));
+        logger.end();
+      });
+      const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
+      expect(files).to.have.length(1);
+      const record = JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8').trim()) as Record<string, unknown>;
+      expect(record).to.include({ message: 'cycle done', correlationId: 'cap-abc123', component: 'capture', password: '***' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
