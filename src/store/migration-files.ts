@@ -23,7 +23,8 @@ export function migrationChecksum(sql: string): string {
 export function listMigrationFiles(dialect: DialectName, root = SQL_ROOT): MigrationFile[] {
   const folder = path.join(root, dialect);
   const files = readdirSync(folder)
-    .filter((name) => name.endsWith('.sql'))
+    // Only numbered files are migrations; others beside them (grants.sql) are templates for DBAs.
+    .filter((name) => /^\d{4}_/.test(name) && name.endsWith('.sql'))
     .sort()
     .map((name) => {
       const match = FILE_NAME.exec(name);
