@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
+import { postgresApi } from './api.js';
 import { postgresMigration } from './migration.js';
 import { postgresOutbox } from './outbox.js';
 
@@ -7,6 +8,7 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   migration: postgresMigration,
   outbox: postgresOutbox,
+  api: postgresApi,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {
