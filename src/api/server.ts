@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import { version } from '../version.js';
@@ -25,9 +26,12 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
-    // Fastify's default strips unknown fields silently; we refuse them and name them.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+  // Fastify's default Ajv strips unknown fields silently and coerces body types; we refuse both.
+  // Only the query string and path, which arrive as text, are coerced to their declared types.
+  const bodyAjv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false });
+  const textAjv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
   installErrorHandlers(app, (error, route) =>
     ctx.logger.error(`unexpected error in ${route}: ${error instanceof Error ? error.message : String(error)}`, { component: 'http' }),
   );
