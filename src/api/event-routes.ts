@@ -5,7 +5,7 @@ import { EVENT_TYPES, isEventType } from '../outbox/event-types.js';
 import type { OutboxPosition } from './api-dialect.js';
 import { decodeEventCursor, encodeEventCursor } from './cursor.js';
 import { ApiError } from './errors.js';
-import { AUTH_ERRORS, envelope, eventsPage, eventsQuery, idParams, responses } from './schemas.js';
+import { AUTH_ERRORS, envelope, eventsPage, eventsQuery, idParams, noQuery, responses } from './schemas.js';
 
 interface EventsQuery {
   type?: string;
@@ -71,6 +71,7 @@ export async function registerEventRoutes(app: FastifyInstance, store: Database)
         description: 'Scope events:read.',
         security: [{ bearerAuth: [] }],
         params: idParams,
+        querystring: noQuery,
         response: responses({ 200: { description: 'The event envelope', ...envelope } }, [400, 404, ...AUTH_ERRORS]),
       },
     },

@@ -49,6 +49,9 @@ const idParam = {
 
 export const idParams = idParam;
 
+/** For routes without parameters: an unknown one is a 400, like an unknown body field. */
+export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+
 const cursor = { type: 'string', maxLength: 400, description: 'Opaque: the next_cursor of the previous page' } as const;
 
 export const eventsQuery = {

@@ -146,6 +146,9 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
     expect(one.body).to.deep.equal(first);
     expect((await checked('GET', '/api/v1/events/{id}', '/api/v1/events/999999', reader)).status).to.equal(404);
     expect((await checked('GET', '/api/v1/events/{id}', '/api/v1/events/abc', reader)).status).to.equal(400);
+    const extra = await checked('GET', '/api/v1/events/{id}', `/api/v1/events/${first.id}?expand=all`, reader);
+    expect(extra.status).to.equal(400);
+    expect(extra.body.error.message).to.include('querystring.expand');
   });
 
   it('answers an unknown route with 404 and the error body', async () => {
