@@ -29,6 +29,7 @@ export const postgresApi: ApiDialect = {
   },
 
   isValidKey(key) {
-    return /^\d{1,20}$/.test(key);
+    // xid8 is an unsigned 64-bit integer: anything larger would fail the cast in SQL.
+    return /^\d{1,20}$/.test(key) && BigInt(key) < 2n ** 64n;
   },
 };
