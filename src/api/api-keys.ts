@@ -100,3 +100,13 @@ export async function verifyApiKey(store: Database, presented: string): Promise<
   }
   return found;
 }
+
+/** Records that a key was used, at most once a minute per key, so `keys list` can show stale keys. */
+export async function touchApiKey(store: Database, id: number, now = new Date()): Promise<void> {
+  await store.db
+    .updateTable('integration.ApiKey')
+    .set({ LastUsedUtc: now })
+    .where('ApiKeyId', '=', id)
+    .where((eb) => eb.or([eb('LastUsedUtc', 'is', null), eb('LastUsedUtc', '<', new Date(now.getTime() - 60_000))]))
+    .execute();
+}

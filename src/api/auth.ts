@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/connect.js';
-import { hashKey, type Scope, verifyApiKey, type VerifiedKey } from './api-keys.js';
+import { hashKey, type Scope, touchApiKey, verifyApiKey, type VerifiedKey } from './api-keys.js';
 import { ApiError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -56,6 +56,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       key = cached.key;
     } else {
       key = await verifyApiKey(options.store, presented);
+      if (key) await touchApiKey(options.store, key.id, new Date(now()));
       if (options.keyCacheMs > 0) {
         if (cache.size > 10_000) cache.clear();
         cache.set(cacheId, { key, until: now() + options.keyCacheMs });

@@ -74,6 +74,9 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
     const { createApiKey, revokeApiKey } = await import('../../src/api/api-keys.js');
     const created = await createApiKey(suite.db, 'short-lived', ['events:read']);
     expect((await call(api.base, 'GET', '/api/v1/events?limit=1', created.key)).status).to.equal(200);
+    const used = await suite.db.db.selectFrom('integration.ApiKey').select(['LastUsedUtc', 'KeyHash']).where('ApiKeyId', '=', created.id).executeTakeFirstOrThrow();
+    expect(used.LastUsedUtc).to.be.instanceOf(Date);
+    expect(used.KeyHash.trim()).to.have.length(64).and.not.include(created.key);
     expect(await revokeApiKey(suite.db, String(created.id))).to.equal(true);
     expect((await call(api.base, 'GET', '/api/v1/events?limit=1', created.key)).status).to.equal(401);
   });

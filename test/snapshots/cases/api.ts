@@ -1,4 +1,4 @@
-import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey, touchApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
 import { countPending, deliveryExists, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
 import { kyselySubscriptionStore } from '../../../src/api/subscription-store.js';
 import { ENVELOPE_COLUMNS } from '../../../src/outbox/envelope.js';
@@ -39,13 +39,14 @@ export const cases: MssqlStatementCase[] = [
     run: (db) => db.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).where('EventId', '=', 42).executeTakeFirst(),
   },
   {
-    name: 'api keys: create, list, revoke by id and by prefix, verify',
+    name: 'api keys: create, list, revoke by id and by prefix, verify, record use',
     run: async (db) => {
       await createApiKey(db, 'zapier', ['events:read', 'integrations:write']);
       await listApiKeys(db);
       await revokeApiKey(db, '7', at());
       await revokeApiKey(db, 'obx_abcdefghijkl', at());
       await verifyApiKey(db, `obx_${'a'.repeat(44)}`);
+      await touchApiKey(db, 7, at());
     },
     respond: (s) => (s.sql.includes('OUTPUT') || s.sql.includes('output') ? [{ id: 7 }] : []),
   },

@@ -29,7 +29,7 @@ SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CO
 select "EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata" from "integration"."OutboxEvent" where "EventId" = @1;
 -- parameter types: number
 
--- == api keys: create, list, revoke by id and by prefix, verify ==
+-- == api keys: create, list, revoke by id and by prefix, verify, record use ==
 insert into "integration"."ApiKey" ("Name", "Prefix", "KeyHash", "Scopes") output "inserted"."ApiKeyId" as "id" values (@1, @2, @3, @4);
 -- parameter types: string, string, string, string
 select "ApiKeyId", "Name", "Prefix", "Scopes", "CreatedUtc", "LastUsedUtc", "RevokedUtc" from "integration"."ApiKey" order by "ApiKeyId";
@@ -39,6 +39,8 @@ update "integration"."ApiKey" set "RevokedUtc" = @1 where "Prefix" = @2 and "Rev
 -- parameter types: Date, string
 select "ApiKeyId", "KeyHash", "Scopes" from "integration"."ApiKey" where "Prefix" = @1 and "RevokedUtc" is null;
 -- parameter types: string
+update "integration"."ApiKey" set "LastUsedUtc" = @1 where "ApiKeyId" = @2 and ("LastUsedUtc" is null or "LastUsedUtc" < @3);
+-- parameter types: Date, number, Date
 
 -- == subscriptions: create, get, list, update, rotate the secret, delete ==
 insert into "integration"."WebhookSubscription" ("Url", "EventTypes", "Description", "Secret", "Enabled", "CreatedUtc", "UpdatedUtc") output "inserted"."SubscriptionId" as "id" values (@1, @2, @3, @4, @5, @6, @7);
