@@ -71,6 +71,30 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     expect(await stored()).to.deep.equal(before);
   });
 
+  it('never answers 500 to garbage, on any route', async () => {
+    const before = await stored();
+    const admin = await keyWith(suite.db, 'admin');
+    const paths = ['/api/v1/events', '/api/v1/events/1', BASE, `${BASE}/999999`, `${BASE}/999999/test`, `${BASE}/999999/deliveries`, '/api/v1/deliveries/1/attempts'];
+    const garbage = ['null', '[]', '"x"', '{"url":null,"event_types":[null]}', '{"__proto__":{"admin":true}}', '\u0000', '{"event_types":["*"],"url":"https://a.example","enabled":null}'];
+    const queries = ['?limit=-1', '?cursor=', '?type=', '?type=%00', '?limit=1e3', '?id=1&id=2', '?cursor=AAAA'];
+    for (const path of [...paths, '/api/v1/events/-1', '/api/v1/events/1.5', `${BASE}/99999999999999999999`]) {
+      for (const method of ['GET', 'POST', 'PATCH', 'DELETE', 'PUT']) {
+        for (const body of method === 'GET' ? [undefined] : [undefined, ...garbage]) {
+          const answer = await call(api.base, method, path, admin, body);
+          expect(answer.status, `${method} ${path} ${body}`).to.be.below(500);
+          if (answer.status >= 400) expect(answer.body.error.code, `${method} ${path} ${body}`).to.be.a('string');
+        }
+      }
+      for (const query of queries) {
+        const answer = await call(api.base, 'GET', `${path}${query}`, admin);
+        expect(answer.status, `GET ${path}${query}`).to.be.below(500);
+      }
+    }
+    const left = (await stored()).filter((s) => !before.some((b) => b.SubscriptionId === s.SubscriptionId));
+    // Only well-formed creates may have added rows; garbage added none.
+    expect(left.every((s) => s.Url === 'https://a.example')).to.equal(true);
+  });
+
   it('refuses http, private and loopback targets in production', async () => {
     const production = await startApi(suite.db, { env: 'production', api: { keyCacheMs: 0 } });
     try {
