@@ -193,3 +193,26 @@ export const testResult = {
     event: envelope,
   },
 } as const;
+
+type OpenApiDoc = {
+  paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  components?: { schemas?: Record<string, unknown> };
+};
+
+/**
+ * Routes declare the error body inline (Fastify serialises with it); the published document
+ * names it once, as components.schemas.Error, and every 4xx/5xx refers to it.
+ */
+export function shareErrorSchema<T>(document: T): T {
+  const doc = document as OpenApiDoc;
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (Number(status) >= 400 && json) json.schema = { $ref: '#/components/schemas/Error' };
+      }
+    }
+  }
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Error: errorBody } };
+  return document;
+}

@@ -10,6 +10,7 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { RateLimiter } from './rate-limit.js';
+import { shareErrorSchema } from './schemas.js';
 import type { SubscriptionServices } from './subscription-service.js';
 import { defaultSubscriptionServices } from './subscription-store.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
@@ -41,6 +42,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
       info: { title: 'CRM outbox integration API', version, description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.' },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } } },
     },
+    transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
   });
   installAuth(app, {
     store: ctx.store,

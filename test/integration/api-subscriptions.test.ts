@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
@@ -26,7 +27,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     writer = await keyWith(suite.db, 'integrations:write');
     reader = await keyWith(suite.db, 'integrations:read');
     events = await keyWith(suite.db, 'events:read');
-    doc = (await call(api.base, 'GET', '/api/v1/openapi.json')).body;
+    doc = (await SwaggerParser.dereference((await call(api.base, 'GET', '/api/v1/openapi.json')).body)) as unknown as typeof doc;
   });
 
   after(async () => {
