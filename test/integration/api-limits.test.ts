@@ -100,3 +100,21 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
     expect(seen.sort()).to.deep.equal([1, 2, 3]);
   });
 });
+
+describeEachDialect('integration API: readiness when the source is down', (suite) => {
+  it('answers 503 naming the source while the store is fine', async function () {
+    if (suite.dialect === 'pglite') this.skip(); // a second pool needs a server
+    const source = await suite.openAnother('source');
+    const api = await startApi(suite.db, {}, {}, source);
+    try {
+      expect((await call(api.base, 'GET', '/readyz')).status).to.equal(200);
+      await source.close();
+      const down = await call(api.base, 'GET', '/readyz');
+      expect(down.status).to.equal(503);
+      expect(down.body.error.message).to.equal('not ready: source');
+      expect(down.body.error.details.checks.store.ok).to.equal(true);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -15,8 +15,8 @@ export interface RunningApi {
 }
 
 /** The HTTP app on a real socket: 127.0.0.1, an ephemeral port. */
-export async function startApi(store: Database, config: ConfigInput = {}, options: HttpAppOptions = {}): Promise<RunningApi> {
-  const ctx: ServiceContext = { config: validateConfig(config), logger: silentLogger(), store, source: store };
+export async function startApi(store: Database, config: ConfigInput = {}, options: HttpAppOptions = {}, source: Database = store): Promise<RunningApi> {
+  const ctx: ServiceContext = { config: validateConfig(config), logger: silentLogger(), store, source };
   const app = await buildHttpApp(ctx, options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
