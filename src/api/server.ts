@@ -1,12 +1,60 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
+import { version } from '../version.js';
+import { installAuth } from './auth.js';
+import { installErrorHandlers } from './errors.js';
+import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerOpsRoutes } from './ops-routes.js';
+import { RateLimiter } from './rate-limit.js';
+import { shareErrorSchema } from './schemas.js';
+import type { SubscriptionServices } from './subscription-service.js';
+import { defaultSubscriptionServices } from './subscription-store.js';
+import { registerSubscriptionRoutes } from './subscription-routes.js';
+
+export interface HttpAppOptions {
+  /** The delivery module's store, URL guard and test sender (a stand-in until it is merged). */
+  subscriptions?: SubscriptionServices;
+  /** Milliseconds since the epoch, for the rate limiter and the key cache (tests move it). */
+  now?: () => number;
+}
 
 /** Builds the HTTP application without listening, so tests can inject or listen themselves. */
-export async function buildHttpApp(ctx: ServiceContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+  });
+  // Fastify's default Ajv strips unknown fields silently and coerces body types; we refuse both.
+  // Only the query string and path, which arrive as text, are coerced to their declared types.
+  const bodyAjv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false });
+  const textAjv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  installErrorHandlers(app, (error, route) =>
+    ctx.logger.error(`unexpected error in ${route}: ${error instanceof Error ? error.message : String(error)}`, { component: 'http' }),
+  );
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'CRM outbox integration API', version, description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } } },
+    },
+    transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
+  });
+  installAuth(app, {
+    store: ctx.store,
+    limiter: new RateLimiter(ctx.config.api.rateLimits, options.now),
+    keyCacheMs: ctx.config.api.keyCacheMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
   await registerHealthRoutes(app, ctx);
+  await registerOpsRoutes(app, ctx);
+  await registerEventRoutes(app, ctx.store);
+  await registerSubscriptionRoutes(app, ctx.store, options.subscriptions ?? defaultSubscriptionServices(ctx.store, ctx.config));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
 

@@ -26,6 +26,8 @@ const timeZone = z
 
 const positiveMs = z.number().int().positive();
 
+const rateLimit = z.strictObject({ perMinute: z.number().positive(), burst: z.number().int().min(1) });
+
 /**
  * The whole configuration. Every object is strict so a misspelt key is reported rather than
  * silently ignored. Later parts of the service add their own sections here.
@@ -86,6 +88,22 @@ export const configSchema = z.strictObject({
       eventsDays: z.number().positive().default(30),
       attemptsDays: z.number().positive().default(14),
       batchSize: z.number().int().min(1).max(4000).default(4000),
+    })
+    .prefault({}),
+  api: z
+    .strictObject({
+      // Token buckets per API key and bucket: `perMinute` refills, `burst` is the bucket's size.
+      rateLimits: z
+        .strictObject({
+          read: rateLimit.default({ perMinute: 600, burst: 120 }),
+          write: rateLimit.default({ perMinute: 120, burst: 30 }),
+          admin: rateLimit.default({ perMinute: 60, burst: 20 }),
+        })
+        .prefault({}),
+      // How long a verified key is trusted without a database read; a revoke takes effect within it.
+      keyCacheMs: z.number().int().nonnegative().default(5000),
+      // /readyz fails when capture reports a lag above this.
+      readyMaxCaptureLagSeconds: z.number().positive().default(300),
     })
     .prefault({}),
   demo: z

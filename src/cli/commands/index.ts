@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDoctorCommand } from './doctor.js';
+import { registerKeysCommand } from './keys.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerRunCommand } from './run.js';
 import { registerServiceCommand } from './service.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerStatusCommand,
   registerDoctorCommand,
   registerServiceCommand,
+  registerKeysCommand,
 ];

@@ -114,6 +114,28 @@ CREATE TABLE integration.ApiKey (
   RevokedUtc  datetime2(3)  NULL
 );;
 COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- The polling API's commit order. IDENTITY values are taken at insert, not at commit, so a poller
+-- paging by EventId alone can move past an id whose writer is still open and never see it. A
+-- rowversion column is stamped at write time from a database-wide counter, and
+-- MIN_ACTIVE_ROWVERSION() is the lowest value still held by an open transaction: a page returns
+-- only rows below it, in RowVer order, so a cursor only moves past rows that can no longer appear.
+-- The outbox is append-only, so a row's RowVer never changes after its insert commits.
+-- https://learn.microsoft.com/sql/t-sql/functions/min-active-rowversion-transact-sql
+ALTER TABLE integration.OutboxEvent ADD RowVer rowversion NOT NULL;;
+CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer ON integration.OutboxEvent (RowVer) INCLUDE (EventType);
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_RowVer ON integration.OutboxEvent (EventType, RowVer);;
+CREATE NONCLUSTERED INDEX IX_ApiKey_Prefix ON integration.ApiKey (Prefix);;
+COMMIT TRANSACTION;
 
 -- == schema state ==
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
+import { mssqlApi } from './api.js';
 import { mssqlMigration } from './migration.js';
 import { mssqlDoctor } from './doctor.js';
 import { mssqlOutbox } from './outbox.js';
@@ -11,6 +12,7 @@ export const mssqlDialect: SqlDialect = {
   outbox: mssqlOutbox,
   retention: mssqlRetention,
   doctor: mssqlDoctor,
+  api: mssqlApi,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
+import { postgresApi } from './api.js';
 import { postgresMigration } from './migration.js';
 import { postgresDoctor } from './doctor.js';
 import { postgresOutbox } from './outbox.js';
@@ -11,6 +12,7 @@ export const postgresDialect: SqlDialect = {
   outbox: postgresOutbox,
   retention: postgresRetention,
   doctor: postgresDoctor,
+  api: postgresApi,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

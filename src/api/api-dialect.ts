@@ -1,0 +1,33 @@
+import type { Db } from '../db/dialect.js';
+import type { OutboxEventRow } from '../outbox/envelope.js';
+
+/**
+ * A position in the outbox's commit order: `key` is the dialect's commit-order value as text
+ * (PostgreSQL: the writer's xid8; SQL Server: RowVer as 0x-hex) and `eventId` breaks ties.
+ * The start of the outbox is { key: null, eventId: 0 }.
+ */
+export interface OutboxPosition {
+  key: string | null;
+  eventId: number;
+}
+
+export interface EventPageQuery {
+  after: OutboxPosition;
+  /** Lowercase catalog types; empty for all. */
+  types: readonly string[];
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+export type PagedEventRow = OutboxEventRow & { Position: string };
+
+/** The polling API's statements that differ by dialect. */
+export interface ApiDialect {
+  /**
+   * One page of events in commit order, only from transactions that can no longer be joined by
+   * an earlier, still-open writer; `desc` pages backwards from `after` (or from the newest).
+   */
+  pageEvents(db: Db, query: EventPageQuery): Promise<PagedEventRow[]>;
+  /** Whether a cursor's key is well formed for this dialect (checked before it reaches SQL). */
+  isValidKey(key: string): boolean;
+}

@@ -1,0 +1,65 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The service's Prometheus metrics, in one registry served at GET /metrics. Capture and delivery
+ * import these objects and update them; the API only serves them.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_process_' });
+
+export const eventsCaptured = new Counter({
+  name: 'outbox_events_captured_total',
+  help: 'Events written to the outbox, by event type',
+  labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});
+
+export const captureLagSeconds = new Gauge({
+  name: 'outbox_capture_lag_seconds',
+  help: 'Seconds between a change in the CRM and its event in the outbox, as of the last capture pass',
+  registers: [metricsRegistry],
+});
+
+export const deliveriesTotal = new Counter({
+  name: 'outbox_deliveries_total',
+  help: 'Webhook deliveries finished, by outcome (succeeded, failed, cancelled, retried)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const attemptDurationSeconds = new Histogram({
+  name: 'outbox_delivery_attempt_duration_seconds',
+  help: 'Duration of one webhook delivery attempt',
+  labelNames: ['outcome'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
+export const circuitState = new Gauge({
+  name: 'outbox_circuit_state',
+  help: 'Per-subscription circuit breaker: 0 closed, 1 half-open, 2 open',
+  labelNames: ['subscription'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Read on every scrape (a cheap count over the filtered pending index); set by registerQueueDepth. */
+let readQueueDepth: (() => Promise<number>) | undefined;
+
+export const queueDepth = new Gauge({
+  name: 'outbox_delivery_queue_depth',
+  help: 'Deliveries pending (due now or later)',
+  registers: [metricsRegistry],
+  async collect() {
+    if (readQueueDepth) this.set(await readQueueDepth());
+  },
+});
+
+export function registerQueueDepth(read: (() => Promise<number>) | undefined): void {
+  readQueueDepth = read;
+}
+
+/** The last capture lag set in this process, or undefined when capture has not reported. */
+export async function currentCaptureLag(): Promise<number | undefined> {
+  const value = (await captureLagSeconds.get()).values[0];
+  return value === undefined ? undefined : value.value;
+}

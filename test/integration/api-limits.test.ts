@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { appendEvents } from '../../src/outbox/append-events.js';
+import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
+import { describeEachDialect } from '../support/databases.js';
+
+describeEachDialect('integration API: rate limits per key and bucket', (suite) => {
+  let api: RunningApi;
+  let clock = 1_000_000;
+
+  before(async () => {
+    api = await startApi(
+      suite.db,
+      { api: { keyCacheMs: 0, rateLimits: { read: { perMinute: 60, burst: 2 }, write: { perMinute: 60, burst: 1 } } } },
+      { now: () => clock },
+    );
+  });
+
+  after(async () => {
+    await api?.close();
+  });
+
+  it('answers 429 with Retry-After and RateLimit-* once a bucket is empty, and again after it refills', async () => {
+    const key = await keyWith(suite.db, 'events:read', 'integrations:write');
+    const other = await keyWith(suite.db, 'events:read');
+    const first = await call(api.base, 'GET', '/api/v1/events', key);
+    expect(first.status).to.equal(200);
+    expect(first.headers.get('ratelimit-limit')).to.equal('2');
+    expect(first.headers.get('ratelimit-remaining')).to.equal('1');
+    expect((await call(api.base, 'GET', '/api/v1/events', key)).status).to.equal(200);
+    const refused = await call(api.base, 'GET', '/api/v1/events', key);
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal('rate_limited');
+    expect(refused.headers.get('retry-after')).to.equal('1');
+    expect(refused.headers.get('ratelimit-remaining')).to.equal('0');
+    // Another key has its own bucket; the write bucket is separate from the read one.
+    expect((await call(api.base, 'GET', '/api/v1/events', other)).status).to.equal(200);
+    expect((await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status).to.equal(201);
+    expect((await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status).to.equal(429);
+    clock += 1000;
+    expect((await call(api.base, 'GET', '/api/v1/events', key)).status).to.equal(200);
+  });
+});
+
+describeEachDialect('integration API: the cursor with concurrent writers', (suite) => {
+  let api: RunningApi;
+
+  before(async () => {
+    api = await startApi(suite.db, { api: { keyCacheMs: 0, rateLimits: { read: { perMinute: 60000, burst: 10000 } } } });
+  });
+
+  after(async () => {
+    await api?.close();
+  });
+
+  it('never skips an event committed after a later id, nor repeats one', async function () {
+    // A second connection is needed to hold a transaction open; PGlite is one embedded connection.
+    if (suite.dialect === 'pglite') this.skip();
+    const key = await keyWith(suite.db, 'events:read');
+    const other = await suite.openAnother('slow-writer');
+    const ev = (n: number) => ({ type: 'client.created' as const, sourceKey: `conc:${n}`, createdUtc: new Date('2026-01-28T10:00:00Z'), payload: { n }, metadata: {} });
+    await suite.db.db.transaction().execute((trx) => appendEvents(trx, suite.db.dialect, 7, [ev(1)]));
+    const seen: number[] = [];
+    let cursor = '';
+    const poll = async () => {
+      const answer = await call(api.base, 'GET', `/api/v1/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`, key);
+      expect(answer.status).to.equal(200);
+      cursor = answer.body.next_cursor;
+      const payloads = answer.body.data.map((e: { payload: { n: number } }) => e.payload.n);
+      seen.push(...payloads);
+      return payloads;
+    };
+    expect(await poll()).to.deep.equal([1]);
+
+    // The slow writer takes the lower id and holds its transaction open...
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((resolve) => (inserted = resolve));
+    const slow = other.db.transaction().execute(async (trx) => {
+      await appendEvents(trx, other.dialect, 7, [ev(2)]);
+      inserted();
+      await held;
+    });
+    await didInsert;
+    // ...while a later writer takes a higher id and commits first.
+    await suite.db.db.transaction().execute((trx) => appendEvents(trx, suite.db.dialect, 7, [ev(3)]));
+    const ids = await suite.db.db.selectFrom('integration.OutboxEvent').select(['EventId', 'SourceKey']).orderBy('EventId').execute();
+    expect(ids.map((r) => r.SourceKey)).to.deep.equal(['conc:1', 'conc:3']);
+    // The committed event 3 is held back: returning it would move the cursor past event 2.
+    expect(await poll()).to.deep.equal([]);
+    expect(await poll()).to.deep.equal([]);
+    release();
+    await slow;
+    const after = await suite.db.db.selectFrom('integration.OutboxEvent').select(['EventId', 'SourceKey']).orderBy('EventId').execute();
+    expect(after.map((r) => r.SourceKey)).to.deep.equal(['conc:1', 'conc:2', 'conc:3']);
+    const rest: number[] = [];
+    for (let i = 0; i < 5 && rest.length < 2; i += 1) rest.push(...(await poll()));
+    expect(rest.sort()).to.deep.equal([2, 3]);
+    expect(await poll()).to.deep.equal([]);
+    expect(seen.sort()).to.deep.equal([1, 2, 3]);
+  });
+});
+
+describeEachDialect('integration API: readiness when the source is down', (suite) => {
+  it('answers 503 naming the source while the store is fine', async function () {
+    if (suite.dialect === 'pglite') this.skip(); // a second pool needs a server
+    const source = await suite.openAnother('source');
+    const api = await startApi(suite.db, {}, {}, source);
+    try {
+      expect((await call(api.base, 'GET', '/readyz')).status).to.equal(200);
+      await source.close();
+      const down = await call(api.base, 'GET', '/readyz');
+      expect(down.status).to.equal(503);
+      expect(down.body.error.message).to.equal('not ready: source');
+      expect(down.body.error.details.checks.store.ok).to.equal(true);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+-- Every SQL Server statement of api, compiled by Kysely's MssqlDialect. Reviewed by hand;
+-- regenerate with UPDATE_SNAPSHOTS=1 npm test and read the diff before committing.
+
+-- == events page: first page, all types, in commit order ==
+SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
+        WHERE RowVer > CONVERT(binary(8), @2, 1) AND RowVer < MIN_ACTIVE_ROWVERSION() 
+        ORDER BY RowVer;
+-- parameter types: number, string
+
+-- == events page: after a cursor, two types ==
+SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
+        WHERE RowVer > CONVERT(binary(8), @2, 1) AND RowVer < MIN_ACTIVE_ROWVERSION() AND EventType IN (@3, @4)
+        ORDER BY RowVer;
+-- parameter types: number, string, string, string
+
+-- == events page: newest first (sample list), one type ==
+SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
+      WHERE RowVer < MIN_ACTIVE_ROWVERSION()  AND EventType IN (@2)
+      ORDER BY RowVer DESC;
+-- parameter types: number, string
+
+-- == events page: newest first before a cursor ==
+SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
+      WHERE RowVer < MIN_ACTIVE_ROWVERSION() AND RowVer < CONVERT(binary(8), @2, 1) 
+      ORDER BY RowVer DESC;
+-- parameter types: number, string
+
+-- == one event by id ==
+select "EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata" from "integration"."OutboxEvent" where "EventId" = @1;
+-- parameter types: number
+
+-- == api keys: create, list, revoke by id and by prefix, verify, record use ==
+insert into "integration"."ApiKey" ("Name", "Prefix", "KeyHash", "Scopes") output "inserted"."ApiKeyId" as "id" values (@1, @2, @3, @4);
+-- parameter types: string, string, string, string
+select "ApiKeyId", "Name", "Prefix", "Scopes", "CreatedUtc", "LastUsedUtc", "RevokedUtc" from "integration"."ApiKey" order by "ApiKeyId";
+update "integration"."ApiKey" set "RevokedUtc" = @1 where "ApiKeyId" = @2 and "RevokedUtc" is null;
+-- parameter types: Date, number
+update "integration"."ApiKey" set "RevokedUtc" = @1 where "Prefix" = @2 and "RevokedUtc" is null;
+-- parameter types: Date, string
+select "ApiKeyId", "KeyHash", "Scopes" from "integration"."ApiKey" where "Prefix" = @1 and "RevokedUtc" is null;
+-- parameter types: string
+update "integration"."ApiKey" set "LastUsedUtc" = @1 where "ApiKeyId" = @2 and ("LastUsedUtc" is null or "LastUsedUtc" < @3);
+-- parameter types: Date, number, Date
+
+-- == subscriptions: create, get, list, update, rotate the secret, delete ==
+insert into "integration"."WebhookSubscription" ("Url", "EventTypes", "Description", "Secret", "Enabled", "CreatedUtc", "UpdatedUtc") output "inserted"."SubscriptionId" as "id" values (@1, @2, @3, @4, @5, @6, @7);
+-- parameter types: string, string, null, string, boolean, Date, Date
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+-- parameter types: number
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+-- parameter types: number
+select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" > @1 order by "SubscriptionId";
+-- parameter types: number
+update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "UpdatedUtc" = @6 where "SubscriptionId" = @7;
+-- parameter types: string, string, string, boolean, null, Date, number
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+-- parameter types: number
+update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;
+-- parameter types: Date, string, Date, number
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+-- parameter types: number
+delete from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+-- parameter types: number
+
+-- == delivery log: deliveries newest first, before a cursor, attempts, queue depth ==
+select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 order by "DeliveryId" desc;
+-- parameter types: number
+select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 and "DeliveryId" < @2 order by "DeliveryId" desc;
+-- parameter types: number, number
+select "DeliveryId" from "integration"."WebhookDelivery" where "DeliveryId" = @1;
+-- parameter types: number
+select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";
+-- parameter types: number
+select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
+-- parameter types: string
+
