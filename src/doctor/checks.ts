@@ -203,7 +203,7 @@ async function probeWithFetch(url: string): Promise<number> {
     return response.status;
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message, { cause: error });
   }
 }
 

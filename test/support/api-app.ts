@@ -43,7 +43,7 @@ export async function call(base: string, method: string, path: string, key?: str
   }
   const response = await fetch(`${base}${path}`, init);
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -21,7 +21,9 @@ function run(command: string, args: string[]): string {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; status?: number };
-    throw new Error(`${command} ${args.join(' ')} failed${e.status === undefined ? '' : ` (exit ${e.status})`}: ${(e.stderr || e.stdout || '').trim()}`);
+    throw new Error(`${command} ${args.join(' ')} failed${e.status === undefined ? '' : ` (exit ${e.status})`}: ${(e.stderr || e.stdout || '').trim()}`, {
+      cause: error,
+    });
   }
 }
 
