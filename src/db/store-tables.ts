@@ -28,7 +28,7 @@ export interface OutboxEventTable {
   /** The envelope's metadata, JSON text. */
   Metadata: string;
   RecordedUtc: CreatedTimestamp;
-  // Commit order (migration 0002): "TxId" xid8 on PostgreSQL, RowVer rowversion on SQL Server.
+  // Commit order (migration 0003): "TxId" xid8 on PostgreSQL, RowVer rowversion on SQL Server.
   // Both are set by the database and read only through dialect.api, so they are not typed here.
 }
 
