@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { CaptureDialect } from '../capture/capture-dialect.js';
 import type { OutboxDialect } from '../outbox/outbox-dialect.js';
 import type { Tables } from './tables.js';
 
@@ -25,6 +26,7 @@ export interface SqlDialect {
   readonly name: DialectName;
   readonly migration: MigrationDialect;
   readonly outbox: OutboxDialect;
+  readonly capture: CaptureDialect;
   /**
    * Takes a lock owned by the transaction, released at commit or rollback. With wait=false it
    * answers false at once when another session holds it.

@@ -1,4 +1,6 @@
 import { HttpServer } from '../api/server.js';
+import { CaptureLoop } from '../capture/capture-loop.js';
+import { captureContext } from '../capture/options.js';
 import { CrmSimulator } from '../demo/simulator.js';
 import type { Component } from './component.js';
 import type { ServiceContext } from './context.js';
@@ -18,6 +20,7 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
       new CrmSimulator(ctx.source, { eventsPerSecond: ctx.config.demo.eventsPerSecond, timezone: ctx.config.source.timezone }, ctx.logger),
     );
   }
+  if (ctx.config.capture.enabled) components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture));
   components.push(new HttpServer(ctx));
   return components;
 }

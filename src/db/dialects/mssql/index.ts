@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { mssqlMigration } from './migration.js';
+import { mssqlCapture } from './capture.js';
 import { mssqlOutbox } from './outbox.js';
 
 export const mssqlDialect: SqlDialect = {
   name: 'mssql',
   migration: mssqlMigration,
   outbox: mssqlOutbox,
+  capture: mssqlCapture,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { postgresMigration } from './migration.js';
+import { postgresCapture } from './capture.js';
 import { postgresOutbox } from './outbox.js';
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   migration: postgresMigration,
   outbox: postgresOutbox,
+  capture: postgresCapture,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {
