@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Trx } from '../db/dialect.js';
+import type { Db, Trx } from '../db/dialect.js';
 import { appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { EventDefinition } from './events/definition.js';
 import type { InvoiceRow, PaymentRow } from './events/rows.js';
 import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
-import type { CaptureContext } from './options.js';
+import { type CaptureContext, sourceReader } from './options.js';
 import type { SourceObject } from './source-object.js';
 import { invoices, payments } from './sources.js';
 
@@ -43,9 +43,9 @@ export function buildEvents(
 }
 
 /** Rows of the object with keys in (after, through], in key order, at most `limit`. */
-export async function readKeyRange(ctx: CaptureContext, object: SourceObject, after: number, limit: number, through?: number): Promise<KeyedRow[]> {
+export async function readKeyRange(ctx: CaptureContext, db: Db, object: SourceObject, after: number, limit: number, through?: number): Promise<KeyedRow[]> {
   let query = object
-    .select(ctx.source.db)
+    .select(db)
     .where(sql<boolean>`${sql.ref(object.key)} > ${after}`)
     .orderBy(sql.ref(object.key));
   if (through !== undefined) query = query.where(sql<boolean>`${sql.ref(object.key)} <= ${through}`);
@@ -53,9 +53,9 @@ export async function readKeyRange(ctx: CaptureContext, object: SourceObject, af
   return rows.map((row) => ({ ...row, key: Number(row.key) }));
 }
 
-export async function maxKey(ctx: CaptureContext, object: SourceObject): Promise<number> {
+export async function maxKey(db: Db, object: SourceObject): Promise<number> {
   const row = await object
-    .select(ctx.source.db)
+    .select(db)
     .clearSelect()
     .select(sql<number | null>`max(${sql.ref(object.key)})`.as('top'))
     .executeTakeFirst();
@@ -89,6 +89,7 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
   const { store } = ctx;
   return store.db.transaction().execute(async (trx): Promise<CycleResult> => {
     if (!(await store.dialect.lockForTransaction(trx, captureLock(object), false))) return { status: 'locked' };
+    const reader = sourceReader(ctx, trx);
     const tracksInvoices = object === invoices || object === payments;
     // Lock order: the object's lock, then the snapshot's; the snapshot's holders take nothing after it.
     if (tracksInvoices) await store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
@@ -98,7 +99,7 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
       .where('SourceName', '=', object.name)
       .executeTakeFirst();
     if (!watermark) {
-      const lastKey = await maxKey(ctx, object);
+      const lastKey = await maxKey(reader, object);
       await trx.insertInto('integration.CaptureWatermark').values({ SourceName: object.name, LastKey: lastKey, UpdatedUtc: ctx.now() }).execute();
       await hooks.beforeCommit?.(trx);
       return { status: 'started', lastKey };
@@ -114,15 +115,15 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
       .first(trx.selectFrom('integration.CaptureGap').select('MissingKey').where('SourceName', '=', object.name).orderBy('MissingKey'), 1000)
       .execute();
     const gapKeys = gaps.map((g) => Number(g.MissingKey));
-    const late = gapKeys.length === 0 ? [] : await readKeys(ctx, object, gapKeys);
-    const batch = await readKeyRange(ctx, object, last, ctx.batchSize);
+    const late = gapKeys.length === 0 ? [] : await readKeys(ctx, reader, object, gapKeys);
+    const batch = await readKeyRange(ctx, reader, object, last, ctx.batchSize);
     const rows = [...late, ...batch];
     const { inserted } = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
 
     if (object === invoices) await compareInvoiceStatuses(trx, ctx, rows as unknown as InvoiceRow[]);
     if (object === payments && rows.length > 0) {
       // The fast path: only the invoices these payments touched are re-read from the view.
-      const touched = await readInvoices(ctx, (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID));
+      const touched = await readInvoices(ctx, reader, (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID));
       await compareInvoiceStatuses(trx, ctx, touched);
     }
 
@@ -147,9 +148,9 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
   });
 }
 
-async function readKeys(ctx: CaptureContext, object: SourceObject, keys: readonly number[]): Promise<KeyedRow[]> {
+async function readKeys(ctx: CaptureContext, db: Db, object: SourceObject, keys: readonly number[]): Promise<KeyedRow[]> {
   const rows = (await object
-    .select(ctx.source.db)
+    .select(db)
     .where(sql<boolean>`${sql.ref(object.key)} in (${sql.join(keys)})`)
     .orderBy(sql.ref(object.key))
     .execute()) as KeyedRow[];

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Trx } from '../db/dialect.js';
+import type { Db, Trx } from '../db/dialect.js';
 import { appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { InvoiceStatusRow } from './capture-dialect.js';
 import { invoiceStatusChanged } from './events/invoice-status-changed.js';
 import type { InvoiceRow } from './events/rows.js';
-import type { CaptureContext } from './options.js';
+import { type CaptureContext, sourceReader } from './options.js';
 import { invoices } from './sources.js';
 
 /** Every writer of the invoice snapshot holds this lock, and reads the view only while holding it. */
@@ -19,11 +19,11 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** The view's rows for these invoices, read from the source. */
-export async function readInvoices(ctx: CaptureContext, ids: readonly number[]): Promise<InvoiceRow[]> {
+export async function readInvoices(ctx: CaptureContext, db: Db, ids: readonly number[]): Promise<InvoiceRow[]> {
   const rows: InvoiceRow[] = [];
   for (const part of chunks([...new Set(ids)])) {
     const found = await invoices
-      .select(ctx.source.db)
+      .select(db)
       .where(sql<boolean>`${sql.ref(invoices.key)} in (${sql.join(part)})`)
       .execute();
     rows.push(...(found as InvoiceRow[]));
@@ -79,7 +79,7 @@ export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: 
     const page = await ctx.store.db.transaction().execute(async (trx) => {
       await ctx.store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
       const rows = (await ctx.source.dialect.capture
-        .first(invoices.select(ctx.source.db).where(sql<boolean>`${sql.ref(invoices.key)} > ${after}`).orderBy(sql.ref(invoices.key)), ctx.reconcilePageSize)
+        .first(invoices.select(sourceReader(ctx, trx)).where(sql<boolean>`${sql.ref(invoices.key)} > ${after}`).orderBy(sql.ref(invoices.key)), ctx.reconcilePageSize)
         .execute()) as InvoiceRow[];
       written += await compareInvoiceStatuses(trx, ctx, rows);
       return rows;

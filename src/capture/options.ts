@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
+import type { Db, Trx } from '../db/dialect.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What one capture run needs: the two databases and the resolved settings. */
@@ -33,4 +34,12 @@ export function captureContext(config: Config, source: Database, store: Database
     logger,
     now,
   };
+}
+
+/**
+ * Where a cycle reads the source: through the store transaction when both are one database (one
+ * connection, and an embedded database has only one), else through the source's own pool.
+ */
+export function sourceReader(ctx: CaptureContext, trx: Trx): Db {
+  return ctx.source === ctx.store ? trx : ctx.source.db;
 }
