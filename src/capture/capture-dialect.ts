@@ -16,7 +16,7 @@ export interface CaptureDialect {
   /** The first n rows of an ordered keyset read: LIMIT on PostgreSQL, TOP on SQL Server. */
   first<Q extends AnySelect>(query: Q, n: number): Q;
   /** Records keys the watermark passed while they were missing; existing ones are kept. */
-  insertGaps(trx: Trx, sourceName: string, keys: readonly number[]): Promise<void>;
+  insertGaps(trx: Trx, sourceName: string, keys: readonly number[], seenUtc: Date): Promise<void>;
   /** Inserts or updates the last seen status of each invoice, from one JSON parameter. */
   upsertInvoiceStatuses(trx: Trx, rows: readonly InvoiceStatusRow[]): Promise<void>;
 }

@@ -139,7 +139,7 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
     if (missing.skipped > 0) {
       ctx.logger.warn(`${object.name}: ${missing.skipped} keys skipped past ${last} not tracked (an identity jump?)`, { component: 'capture' });
     }
-    if (missing.keys.length > 0) await store.dialect.capture.insertGaps(trx, object.name, missing.keys);
+    if (missing.keys.length > 0) await store.dialect.capture.insertGaps(trx, object.name, missing.keys, now);
     if (newLast !== last) {
       await trx.updateTable('integration.CaptureWatermark').set({ LastKey: newLast, UpdatedUtc: now }).where('SourceName', '=', object.name).execute();
     }

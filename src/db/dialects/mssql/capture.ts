@@ -4,12 +4,12 @@ import type { CaptureDialect } from '../../../capture/capture-dialect.js';
 export const mssqlCapture: CaptureDialect = {
   first: (query, n) => query.top(n) as typeof query,
 
-  async insertGaps(trx, sourceName, keys) {
+  async insertGaps(trx, sourceName, keys, seenUtc) {
     // The capture lock makes this the only writer of the source's gaps; NOT EXISTS keeps a
     // key recorded twice (a re-read after a crash) from failing on the primary key.
     await sql`
-      INSERT INTO integration.CaptureGap (SourceName, MissingKey)
-      SELECT ${sourceName}, k.[value]
+      INSERT INTO integration.CaptureGap (SourceName, MissingKey, FirstSeenUtc)
+      SELECT ${sourceName}, k.[value], ${seenUtc}
       FROM OPENJSON(${JSON.stringify(keys)}) WITH ([value] bigint '$') AS k
       WHERE NOT EXISTS (
         SELECT 1 FROM integration.CaptureGap AS g WITH (UPDLOCK, HOLDLOCK)

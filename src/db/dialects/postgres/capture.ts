@@ -4,10 +4,10 @@ import type { CaptureDialect } from '../../../capture/capture-dialect.js';
 export const postgresCapture: CaptureDialect = {
   first: (query, n) => query.limit(n) as typeof query,
 
-  async insertGaps(trx, sourceName, keys) {
+  async insertGaps(trx, sourceName, keys, seenUtc) {
     await sql`
-      INSERT INTO integration."CaptureGap" ("SourceName", "MissingKey")
-      SELECT ${sourceName}, k FROM unnest(${keys}::bigint[]) AS k
+      INSERT INTO integration."CaptureGap" ("SourceName", "MissingKey", "FirstSeenUtc")
+      SELECT ${sourceName}, k, ${seenUtc} FROM unnest(${keys}::bigint[]) AS k
       ON CONFLICT ("SourceName", "MissingKey") DO NOTHING`.execute(trx);
   },
 
