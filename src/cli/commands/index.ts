@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackfillCommand } from './backfill.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerRunCommand } from './run.js';
 import { registerStatusCommand } from './status.js';
@@ -8,4 +9,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerRunCommand,
   registerMigrateCommand,
   registerStatusCommand,
+  registerBackfillCommand,
 ];

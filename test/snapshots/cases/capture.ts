@@ -1,3 +1,4 @@
+import { backfill } from '../../../src/capture/backfill.js';
 import { captureCycle } from '../../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../../src/capture/events/index.js';
 import { reconcileInvoiceStatuses } from '../../../src/capture/invoice-status.js';
@@ -58,5 +59,16 @@ export const cases: MssqlStatementCase[] = [
     name: 'one page of the invoice status reconciliation',
     run: (db) => reconcileInvoiceStatuses(ctx(db)),
     respond: (s) => (has(s, '"api"."vwInvoiceDetails"') ? [invoiceRow] : has(s, '"CaptureInvoiceStatus"') && has(s, 'select') ? [{ InvoiceID: 3, Status: 'Paid', Version: 1 }] : []),
+  },
+  {
+    name: 'a backfill of client.created since a date: position, one page, done',
+    run: (db) => backfill(ctx(db), '2026-01-01', ['client.created']),
+    respond: (s) => {
+      if (has(s, '"CaptureWatermark"')) return [{ LastKey: 20 }];
+      if (has(s, 'min(')) return [{ low: 12 }];
+      if (has(s, '"dbo"."Client"') && has(s, 'top(')) return [clientRow];
+      if (has(s, 'OUTPUT inserted.EventId')) return [{ EventId: 1, EventType: 'client.created' }];
+      return [];
+    },
   },
 ];

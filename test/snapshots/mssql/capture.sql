@@ -233,3 +233,38 @@ select "InvoiceID", "Status", "Version" from "integration"."CaptureInvoiceStatus
 -- parameter types: number
 COMMIT TRANSACTION;
 
+-- == a backfill of client.created since a date: position, one page, done ==
+select "Since", "EventTypes", "NextKey", "EndKey" from "integration"."CaptureBackfill" where "SourceName" = @1;
+-- parameter types: string
+select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
+-- parameter types: string
+select min("c"."ClientID") as "low" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."CreatedDate" >= @1;
+-- parameter types: string
+delete from "integration"."CaptureBackfill" where "SourceName" = @1;
+-- parameter types: string
+insert into "integration"."CaptureBackfill" ("SourceName", "Since", "EventTypes", "NextKey", "EndKey", "UpdatedUtc") values (@1, @2, @3, @4, @5, @6);
+-- parameter types: string, string, string, number, number, Date
+BEGIN TRANSACTION;
+select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" > @1 and "c"."ClientID" <= @2 order by "c"."ClientID";
+-- parameter types: number, number
+select "SourceKey" from "integration"."OutboxEvent" where "EventType" in (@1, @2) and "SourceKey" in (@3);
+-- parameter types: string, string, string
+select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
+-- parameter types: boolean
+INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
+      FROM OPENJSON(@2) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
+        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      WHERE NOT EXISTS (
+        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
+        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      ORDER BY e.ord;
+-- parameter types: number, string
+update "integration"."CaptureBackfill" set "NextKey" = @1, "UpdatedUtc" = @2 where "SourceName" = @3;
+-- parameter types: number, Date, string
+COMMIT TRANSACTION;
+delete from "integration"."CaptureBackfill" where "SourceName" = @1;
+-- parameter types: string
+
