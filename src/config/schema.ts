@@ -106,6 +106,21 @@ export const configSchema = z.strictObject({
       readyMaxCaptureLagSeconds: z.number().positive().default(300),
     })
     .prefault({}),
+  capture: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      pollIntervalMs: positiveMs.default(1000),
+      /** Rows read per source object per cycle; a full batch polls again at once. */
+      batchSize: z.number().int().min(1).max(50000).default(5000),
+      /** How long a key skipped by an uncommitted transaction is re-read: above the longest CRM transaction. */
+      gapTimeoutMs: positiveMs.default(600000),
+      /** Most missing keys recorded per cycle: larger jumps are identity-cache jumps, not transactions. */
+      maxGapKeys: z.number().int().min(0).max(100000).default(10000),
+      /** node-cron expression of the full invoice status reconciliation. */
+      reconcileCron: z.string().min(1).default('0 * * * *'),
+      reconcilePageSize: z.number().int().min(1).max(50000).default(5000),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       eventsPerSecond: z.number().positive().max(10000).default(2),

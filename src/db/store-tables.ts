@@ -38,6 +38,35 @@ export interface CaptureWatermarkTable {
   UpdatedUtc: CreatedTimestamp;
 }
 
+export interface CaptureGapTable {
+  SourceName: string;
+  /** A key the watermark passed while it was missing: re-read until it appears or expires. */
+  MissingKey: number;
+  FirstSeenUtc: CreatedTimestamp;
+}
+
+export interface CaptureInvoiceStatusTable {
+  InvoiceID: number;
+  /** The InvoiceStatus of api.vwInvoiceDetails the capture last saw. */
+  Status: string;
+  /** Changes emitted so far: part of each invoice.status_changed's source key. */
+  Version: number;
+  SeenUtc: CreatedTimestamp;
+}
+
+export interface CaptureBackfillTable {
+  SourceName: string;
+  /** 'YYYY-MM-DD' as given to `outbox backfill --since`. */
+  Since: string;
+  /** Comma-separated event types asked for. */
+  EventTypes: string;
+  /** Keys above this one are still to do. */
+  NextKey: number;
+  /** The live watermark when the backfill started: live capture owns what is above. */
+  EndKey: number;
+  UpdatedUtc: CreatedTimestamp;
+}
+
 export interface WebhookSubscriptionTable {
   SubscriptionId: Generated<number>;
   Url: string;
@@ -101,6 +130,9 @@ export interface StoreTables {
   'integration.SchemaMigration': SchemaMigrationTable;
   'integration.OutboxEvent': OutboxEventTable;
   'integration.CaptureWatermark': CaptureWatermarkTable;
+  'integration.CaptureGap': CaptureGapTable;
+  'integration.CaptureInvoiceStatus': CaptureInvoiceStatusTable;
+  'integration.CaptureBackfill': CaptureBackfillTable;
   'integration.WebhookSubscription': WebhookSubscriptionTable;
   'integration.WebhookDelivery': WebhookDeliveryTable;
   'integration.DeliveryAttempt': DeliveryAttemptTable;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKeysCommand } from './keys.js';
+import { registerBackfillCommand } from './backfill.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerRunCommand } from './run.js';
 import { registerServiceCommand } from './service.js';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerDoctorCommand,
   registerServiceCommand,
   registerKeysCommand,
+  registerBackfillCommand,
 ];

@@ -124,6 +124,44 @@ select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
 insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
 -- parameter types: number, string, string
+-- Change capture: identities the capture skipped because they were not committed yet (late
+-- commits), the last invoice status the capture saw per invoice, and backfill positions.
+
+-- A key below a watermark that was missing when the watermark passed it: re-read every cycle
+-- until the row appears (a late commit) or the entry is older than capture.gapTimeoutMs (a
+-- rollback or a deleted row).
+CREATE TABLE integration.CaptureGap (
+  SourceName   nvarchar(100) NOT NULL,
+  MissingKey   bigint        NOT NULL,
+  FirstSeenUtc datetime2(3)  NOT NULL CONSTRAINT DF_CaptureGap_FirstSeenUtc DEFAULT SYSUTCDATETIME(),
+  CONSTRAINT PK_CaptureGap PRIMARY KEY CLUSTERED (SourceName, MissingKey)
+);;
+-- Version counts the changes emitted, and makes each invoice.status_changed's source key unique.
+CREATE TABLE integration.CaptureInvoiceStatus (
+  InvoiceID bigint        NOT NULL CONSTRAINT PK_CaptureInvoiceStatus PRIMARY KEY CLUSTERED,
+  Status    nvarchar(20)  NOT NULL,
+  Version   int           NOT NULL,
+  SeenUtc   datetime2(3)  NOT NULL CONSTRAINT DF_CaptureInvoiceStatus_SeenUtc DEFAULT SYSUTCDATETIME()
+);;
+CREATE TABLE integration.CaptureBackfill (
+  SourceName nvarchar(100)  NOT NULL CONSTRAINT PK_CaptureBackfill PRIMARY KEY CLUSTERED,
+  Since      nvarchar(10)   NOT NULL,
+  EventTypes nvarchar(2000) NOT NULL,
+  NextKey    bigint         NOT NULL,
+  EndKey     bigint         NOT NULL,
+  UpdatedUtc datetime2(3)   NOT NULL CONSTRAINT DF_CaptureBackfill_UpdatedUtc DEFAULT SYSUTCDATETIME()
+);;
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
 -- The polling API's commit order. IDENTITY values are taken at insert, not at commit, so a poller
 -- paging by EventId alone can move past an id whose writer is still open and never see it. A
 -- rowversion column is stamped at write time from a database-wide counter, and

@@ -3,6 +3,7 @@ import type { SqlDialect } from '../../dialect.js';
 import { mssqlApi } from './api.js';
 import { mssqlMigration } from './migration.js';
 import { mssqlDoctor } from './doctor.js';
+import { mssqlCapture } from './capture.js';
 import { mssqlOutbox } from './outbox.js';
 import { mssqlRetention } from './retention.js';
 
@@ -13,6 +14,7 @@ export const mssqlDialect: SqlDialect = {
   retention: mssqlRetention,
   doctor: mssqlDoctor,
   api: mssqlApi,
+  capture: mssqlCapture,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -3,6 +3,7 @@ import type { SqlDialect } from '../../dialect.js';
 import { postgresApi } from './api.js';
 import { postgresMigration } from './migration.js';
 import { postgresDoctor } from './doctor.js';
+import { postgresCapture } from './capture.js';
 import { postgresOutbox } from './outbox.js';
 import { postgresRetention } from './retention.js';
 
@@ -13,6 +14,7 @@ export const postgresDialect: SqlDialect = {
   retention: postgresRetention,
   doctor: postgresDoctor,
   api: postgresApi,
+  capture: postgresCapture,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import { appendEvents } from '../outbox/append-events.js';
+import type { EventType } from '../outbox/event-types.js';
+import { buildEvents, maxKey, readKeyRange } from './engine.js';
+import { KEYED_EVENTS } from './events/index.js';
+import { type CaptureContext, sourceReader } from './options.js';
+import type { SourceObject } from './source-object.js';
+import { SOURCE_OBJECTS } from './sources.js';
+
+export interface BackfillProgress {
+  object: string;
+  /** Rows done and rows in range for this object, by key. */
+  done: number;
+  total: number;
+}
+
+/**
+ * Emits the history since a date (the CRM's local date), up to each object's live watermark
+ * when the backfill started; live capture owns what is above. Each page is one store
+ * transaction that also moves integration.CaptureBackfill's NextKey, so an interrupted run
+ * resumes where it stopped. Backfilled events carry metadata.backfill = true; an event the live
+ * capture (or an earlier backfill) already wrote for a row, under any of its object's types, is
+ * not written again. invoice.status_changed has no history to replay.
+ */
+export async function backfill(ctx: CaptureContext, since: string, types: readonly EventType[], onProgress: (p: BackfillProgress) => void = () => undefined): Promise<number> {
+  const definitions = KEYED_EVENTS.filter((d) => types.includes(d.type));
+  let written = 0;
+  for (const object of SOURCE_OBJECTS) {
+    const mine = definitions.filter((d) => d.source === object);
+    if (mine.length === 0) continue;
+    const state = await position(ctx, object, since, types.join(','));
+    let next = state.next;
+    for (;;) {
+      const page = await ctx.store.db.transaction().execute(async (trx) => {
+        const reader = sourceReader(ctx, trx);
+        const rows = await readKeyRange(ctx, reader, object, next, ctx.batchSize, state.end);
+        if (rows.length === 0) return { rows: 0, last: next };
+        const events = buildEvents(object, mine, rows, ctx.zone, { backfill: true });
+        const objectTypes = KEYED_EVENTS.filter((d) => d.source === object).map((d) => d.type);
+        const existing = new Set<string>();
+        const keys = [...new Set(events.map((e) => e.sourceKey))];
+        for (let i = 0; i < keys.length; i += 1000) {
+          const found = await trx.selectFrom('integration.OutboxEvent').select('SourceKey').where('EventType', 'in', objectTypes).where('SourceKey', 'in', keys.slice(i, i + 1000)).execute();
+          found.forEach((f) => existing.add(f.SourceKey));
+        }
+        const { inserted } = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events.filter((e) => !existing.has(e.sourceKey)), ctx.now());
+        written += inserted;
+        const last = (rows[rows.length - 1] as { key: number }).key;
+        await trx.updateTable('integration.CaptureBackfill').set({ NextKey: last, UpdatedUtc: ctx.now() }).where('SourceName', '=', object.name).execute();
+        return { rows: rows.length, last };
+      });
+      next = page.last;
+      onProgress({ object: object.name, done: Math.max(0, next - state.start), total: Math.max(0, state.end - state.start) });
+      if (page.rows < ctx.batchSize) break;
+    }
+    await ctx.store.db.deleteFrom('integration.CaptureBackfill').where('SourceName', '=', object.name).execute();
+  }
+  return written;
+}
+
+async function position(ctx: CaptureContext, object: SourceObject, since: string, types: string): Promise<{ start: number; next: number; end: number }> {
+  const saved = await ctx.store.db.selectFrom('integration.CaptureBackfill').select(['Since', 'EventTypes', 'NextKey', 'EndKey']).where('SourceName', '=', object.name).executeTakeFirst();
+  if (saved && saved.Since === since && saved.EventTypes === types) {
+    return { start: Number(saved.NextKey), next: Number(saved.NextKey), end: Number(saved.EndKey) };
+  }
+  const watermark = await ctx.store.db.selectFrom('integration.CaptureWatermark').select('LastKey').where('SourceName', '=', object.name).executeTakeFirst();
+  const end = watermark ? Number(watermark.LastKey) : await maxKey(ctx.source.db, object);
+  const first = await object
+    .select(ctx.source.db)
+    .clearSelect()
+    .select(sql<number | null>`min(${sql.ref(object.key)})`.as('low'))
+    .where(sql<boolean>`${sql.ref(object.dateColumn)} >= ${`${since} 00:00:00`}`)
+    .executeTakeFirst();
+  const low = (first as { low: unknown } | undefined)?.low;
+  const start = low === null || low === undefined ? end : Number(low) - 1;
+  await ctx.store.db.deleteFrom('integration.CaptureBackfill').where('SourceName', '=', object.name).execute();
+  await ctx.store.db.insertInto('integration.CaptureBackfill').values({ SourceName: object.name, Since: since, EventTypes: types, NextKey: start, EndKey: end, UpdatedUtc: ctx.now() }).execute();
+  return { start, next: start, end };
+}

@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../db/dialect.js';
+import { appendEvents, type NewEvent } from '../outbox/append-events.js';
+import type { InvoiceStatusRow } from './capture-dialect.js';
+import { invoiceStatusChanged } from './events/invoice-status-changed.js';
+import type { InvoiceRow } from './events/rows.js';
+import { type CaptureContext, sourceReader } from './options.js';
+import { invoices } from './sources.js';
+
+/** Every writer of the invoice snapshot holds this lock, and reads the view only while holding it. */
+export const INVOICE_STATUS_LOCK = 'outbox.capture:invoice-status';
+/** Keys per IN list: far below SQL Server's 2,100 parameters. */
+const CHUNK = 1000;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The view's rows for these invoices, read from the source. */
+export async function readInvoices(ctx: CaptureContext, db: Db, ids: readonly number[]): Promise<InvoiceRow[]> {
+  const rows: InvoiceRow[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    const found = await invoices
+      .select(db)
+      .where(sql<boolean>`${sql.ref(invoices.key)} in (${sql.join(part)})`)
+      .execute();
+    rows.push(...(found as InvoiceRow[]));
+  }
+  return rows;
+}
+
+/**
+ * Compares rows of the view with the last status seen for each: an invoice seen for the first
+ * time gets its baseline and no event (invoice.created is the keyed event's job); a different
+ * status is one invoice.status_changed. The caller holds INVOICE_STATUS_LOCK and read the rows
+ * after taking it, so two instances never compare against a snapshot the other is changing.
+ */
+export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows: readonly InvoiceRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const seen = new Map<number, { Status: string; Version: number }>();
+  for (const part of chunks(rows.map((r) => r.InvoiceID))) {
+    const snapshot = await trx
+      .selectFrom('integration.CaptureInvoiceStatus')
+      .select(['InvoiceID', 'Status', 'Version'])
+      .where('InvoiceID', 'in', part)
+      .execute();
+    snapshot.forEach((s) => seen.set(Number(s.InvoiceID), { Status: s.Status, Version: s.Version }));
+  }
+  const now = ctx.now();
+  const events: NewEvent[] = [];
+  const writes: InvoiceStatusRow[] = [];
+  for (const row of rows) {
+    const last = seen.get(row.InvoiceID);
+    if (!last) {
+      writes.push({ i: row.InvoiceID, s: row.InvoiceStatus, v: 0 });
+    } else if (last.Status !== row.InvoiceStatus) {
+      const version = last.Version + 1;
+      events.push(invoiceStatusChanged(row, last.Status, version, ctx.zone, now));
+      writes.push({ i: row.InvoiceID, s: row.InvoiceStatus, v: version });
+    }
+  }
+  const { inserted } = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events, now);
+  for (const part of chunks(writes, 2000)) await ctx.store.dialect.capture.upsertInvoiceStatuses(trx, part);
+  return inserted;
+}
+
+/**
+ * The scheduled reconciliation: the whole view in keyset pages, each page one store transaction,
+ * to catch status changes made other than by a new payment (a payment deleted or corrected, an
+ * amount edited). Returns the invoice.status_changed events written.
+ */
+export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: () => boolean = () => false): Promise<number> {
+  let after = 0;
+  let written = 0;
+  for (;;) {
+    if (shouldStop()) return written;
+    const page = await ctx.store.db.transaction().execute(async (trx) => {
+      await ctx.store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
+      const rows = (await ctx.source.dialect.capture
+        .first(invoices.select(sourceReader(ctx, trx)).where(sql<boolean>`${sql.ref(invoices.key)} > ${after}`).orderBy(sql.ref(invoices.key)), ctx.reconcilePageSize)
+        .execute()) as InvoiceRow[];
+      written += await compareInvoiceStatuses(trx, ctx, rows);
+      return rows;
+    });
+    const last = page[page.length - 1];
+    if (!last || page.length < ctx.reconcilePageSize) return written;
+    after = last.InvoiceID;
+  }
+}

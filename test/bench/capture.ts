@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { captureCycle } from '../../src/capture/engine.js';
+import { KEYED_EVENTS } from '../../src/capture/events/index.js';
+import { clients, payments } from '../../src/capture/sources.js';
+import { type Database, openDatabase } from '../../src/db/connect.js';
+import { ensureDemoCrm } from '../../src/demo/crm-schema.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { migrate } from '../../src/store/migrate.js';
+import { captureAll, testCaptureContext } from '../support/capture.js';
+import { createTestDatabase } from '../support/databases.js';
+
+async function withBenchDatabase<T>(run: (db: Database) => Promise<T>): Promise<T> {
+  const test = await createTestDatabase('postgres');
+  const db = await openDatabase(parseDatabaseUrl(test.url), { role: 'bench', connectTimeoutMs: 15000, poolMax: 4 });
+  try {
+    await migrate(db, silentLogger());
+    await ensureDemoCrm(db);
+    return await run(db);
+  } finally {
+    await db.close();
+    await test.drop();
+  }
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function median(times: number, run: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) samples.push(await timed(run));
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+async function burst(): Promise<void> {
+  await withBenchDatabase(async (db) => {
+    const ctx = testCaptureContext(db, { batchSize: 5000 });
+    await captureAll(ctx);
+    await sql`INSERT INTO dbo."Client" ("FirstName", "LastName", "Email", "Phone", "StatusID", "EmployeeID", "LeadSource", "CreatedDate")
+      SELECT 'First' || g, 'Last' || g, 'c' || g || '@example.com', '+1415555' || g, CASE WHEN g % 3 = 0 THEN 10 ELSE 42 END, 7, 'import', timestamp '2026-01-28 10:00:00' + g * interval '1 second'
+      FROM generate_series(1, 100000) AS g`.execute(db.db);
+    const ms = await timed(async () => {
+      for (;;) {
+        const result = await captureCycle(ctx, clients, KEYED_EVENTS);
+        if (result.status !== 'captured' || !result.full) break;
+      }
+    });
+    const count = await db.db.selectFrom('integration.OutboxEvent').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    console.log(`capture burst: ${Number(count.n)} events from 100,000 new clients in ${(ms / 1000).toFixed(2)} s = ${Math.round(Number(count.n) / (ms / 1000))} events/s (goal >= 20,000)`);
+  });
+}
+
+async function invoiceCycles(invoices: number): Promise<{ idle: number; fast: number }> {
+  return withBenchDatabase(async (db) => {
+    await sql`INSERT INTO dbo."Invoice" ("ClientID", "Amount", "DueDate", "Description", "CreatedDate")
+      SELECT 1, 99, date '2026-02-05', 'Monthly Service Fee', timestamp '2026-01-01 00:00:00' FROM generate_series(1, ${invoices}::int) AS g`.execute(db.db);
+    // Half the invoices have a payment, as a CRM in use for a while would.
+    await sql`INSERT INTO dbo."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "PaymentDate")
+      SELECT "InvoiceID", 1, 99, 'Credit Card', true, timestamp '2026-01-02 00:00:00' FROM dbo."Invoice" WHERE "InvoiceID" % 2 = 0`.execute(db.db);
+    await sql`ANALYZE`.execute(db.db);
+    const ctx = testCaptureContext(db, { batchSize: 5000 });
+    await captureAll(ctx);
+    const idle = await median(21, () => captureCycle(ctx, clients, KEYED_EVENTS));
+    let next = 101;
+    const fast = await median(21, async () => {
+      // Ten new payments on unpaid invoices: the fast path re-reads only those ten invoices.
+      await sql`INSERT INTO dbo."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "PaymentDate")
+        SELECT g * 2 + 1, 1, 99, 'Credit Card', true, timestamp '2026-01-28 11:45:00' FROM generate_series(${next}::int, ${next + 9}::int) AS g`.execute(db.db);
+      next += 10;
+      return captureCycle(ctx, payments, KEYED_EVENTS);
+    });
+    return { idle, fast };
+  });
+}
+
+export async function run(): Promise<void> {
+  await burst();
+  const small = await invoiceCycles(10_000);
+  console.log(`idle cycle (dbo.Client), 10,000 invoices: ${small.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${small.fast.toFixed(2)} ms`);
+  const large = await invoiceCycles(1_000_000);
+  console.log(`idle cycle (dbo.Client), 1,000,000 invoices: ${large.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${large.fast.toFixed(2)} ms`);
+  console.log(`fast path at 1,000,000 / at 10,000: ${(large.fast / small.fast).toFixed(2)}x (goal <= 2x)`);
+}
+
+if (process.argv[1]?.endsWith('bench/capture.js')) await (process.argv[2] === 'burst' ? burst() : run());
