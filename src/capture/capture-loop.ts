@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../service/component.js';
+import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { captureCycle } from './engine.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
@@ -26,6 +27,8 @@ export class CaptureLoop implements Component {
   #loop: Promise<void> | undefined;
   #task: ScheduledTask | undefined;
   #reconciling: Promise<void> = Promise.resolve();
+  #outage: OutageLog | undefined;
+  #retryDelayMs = 0;
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -33,6 +36,7 @@ export class CaptureLoop implements Component {
   ) {}
 
   async start(): Promise<void> {
+    this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
     this.#loop = this.#run();
     if (this.options.reconcileCron !== null) {
       this.#task = cron.schedule(this.options.reconcileCron, () => this.reconcile(), { name: 'invoice-status-reconciliation', noOverlap: true });
@@ -59,10 +63,17 @@ export class CaptureLoop implements Component {
           if (result.status === 'started') {
             this.ctx.logger.info(`${object.name}: capture starts after key ${result.lastKey} (nothing older is emitted)`, { component: this.name });
           }
+          this.#outage?.succeeded();
           if (result.status !== 'captured') break;
           written += result.inserted;
           if (!result.full) break;
         } catch (error) {
+          // A database that went away fails every object alike: log the outage once, back off,
+          // and try the whole pass again; the failed cycle rolled back, so nothing is lost.
+          if (this.#outage && isTransientDatabaseError(error)) {
+            this.#retryDelayMs = this.#outage.failed(error);
+            return written;
+          }
           this.ctx.logger.error(`${object.name}: capture cycle failed: ${(error as Error).message}`, { component: this.name });
           break;
         }
@@ -89,8 +100,9 @@ export class CaptureLoop implements Component {
       if (this.#stopping) break;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        this.#timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.#timer = setTimeout(resolve, Math.max(this.options.pollIntervalMs, this.#retryDelayMs));
       });
+      this.#retryDelayMs = 0;
     }
   }
 }

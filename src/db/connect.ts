@@ -67,16 +67,22 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
       });
       return new PGliteDialect(withSimpleQueries(client));
     }
-    case 'postgres':
-      return new PostgresDialect({
-        pool: new pg.Pool({
+    case 'postgres': {
+      const pool = new pg.Pool({
           connectionString: target.connectionString,
           max: options.poolMax,
           connectionTimeoutMillis: options.connectTimeoutMs,
           application_name: 'crm-outbox',
           types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as never)) as never },
-        }),
       });
+      // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error'; with
+      // no listener Node ends the process. The query in flight fails and its caller retries, so
+      // the event itself needs no handling beyond being heard: idle clients through the pool,
+      // checked-out ones (pg-pool detaches from those) through their own listener.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
+      return new PostgresDialect({ pool });
+    }
     case 'mssql':
       return new MssqlDialect({
         tarn: { ...tarn, options: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.connectTimeoutMs + 5000 } },
