@@ -22,7 +22,10 @@ export function hashKey(key: string): string {
 }
 
 export function parseScopes(text: string): Scope[] {
-  const scopes = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const scopes = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scope ${unknown.join(', ')}; scopes are ${SCOPES.join(', ')}`);
   if (scopes.length === 0) throw new Error(`give at least one scope: ${SCOPES.join(', ')}`);
@@ -31,7 +34,11 @@ export function parseScopes(text: string): Scope[] {
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
-export async function createApiKey(store: Database, name: string, scopes: readonly Scope[]): Promise<{ id: number; key: string; prefix: string }> {
+export async function createApiKey(
+  store: Database,
+  name: string,
+  scopes: readonly Scope[],
+): Promise<{ id: number; key: string; prefix: string }> {
   const key = `obx_${randomBytes(33).toString('base64url').slice(0, 44)}`;
   const prefix = key.slice(0, 16);
   const id = await store.dialect.insertReturningId(

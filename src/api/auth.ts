@@ -46,7 +46,9 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
-      throw new ApiError(401, 'unauthorized', 'send an API key as Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthorized', 'send an API key as Authorization: Bearer <key>', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
     const presented = match[1] as string;
     const cacheId = hashKey(presented);
@@ -63,7 +65,9 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       }
     }
     if (!key) {
-      throw new ApiError(401, 'unauthorized', 'the API key is not valid or was revoked', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw new ApiError(401, 'unauthorized', 'the API key is not valid or was revoked', undefined, {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      });
     }
     return key;
   }
@@ -73,7 +77,10 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (!access?.scope) return;
     const key = await authenticate(request);
     if (!hasScope(key, access.scope)) {
-      throw new ApiError(403, 'forbidden', `this API key lacks the scope ${access.scope}`, { required_scope: access.scope, key_scopes: key.scopes });
+      throw new ApiError(403, 'forbidden', `this API key lacks the scope ${access.scope}`, {
+        required_scope: access.scope,
+        key_scopes: key.scopes,
+      });
     }
     request.apiKey = key;
     const decision = options.limiter.take(String(key.id), access.bucket ?? 'read');
@@ -81,9 +88,15 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     reply.header('RateLimit-Remaining', String(decision.remaining));
     reply.header('RateLimit-Reset', String(decision.resetSeconds));
     if (!decision.allowed) {
-      throw new ApiError(429, 'rate_limited', `too many ${access.bucket ?? 'read'} requests for this API key; retry after ${decision.retryAfterSeconds} s`, undefined, {
-        'Retry-After': String(decision.retryAfterSeconds),
-      });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `too many ${access.bucket ?? 'read'} requests for this API key; retry after ${decision.retryAfterSeconds} s`,
+        undefined,
+        {
+          'Retry-After': String(decision.retryAfterSeconds),
+        },
+      );
     }
   });
 }

@@ -21,7 +21,9 @@ function decode(cursor: string): Record<string, unknown> {
 }
 
 function badCursor(): ApiError {
-  return new ApiError(400, 'invalid_cursor', 'cursor is not one this API returned; start again without a cursor', { field: 'querystring.cursor' });
+  return new ApiError(400, 'invalid_cursor', 'cursor is not one this API returned; start again without a cursor', {
+    field: 'querystring.cursor',
+  });
 }
 
 export function encodeEventCursor(position: OutboxPosition): string {

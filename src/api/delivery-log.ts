@@ -29,7 +29,18 @@ export interface AttemptView {
 export async function listDeliveries(store: Database, subscriptionId: number, beforeId: number, limit: number): Promise<DeliveryView[]> {
   let query = store.db
     .selectFrom('integration.WebhookDelivery')
-    .select(['DeliveryId', 'EventId', 'SubscriptionId', 'Status', 'AttemptCount', 'NextAttemptUtc', 'LastHttpStatus', 'LastError', 'CreatedUtc', 'CompletedUtc'])
+    .select([
+      'DeliveryId',
+      'EventId',
+      'SubscriptionId',
+      'Status',
+      'AttemptCount',
+      'NextAttemptUtc',
+      'LastHttpStatus',
+      'LastError',
+      'CreatedUtc',
+      'CompletedUtc',
+    ])
     .where('SubscriptionId', '=', subscriptionId)
     .orderBy('DeliveryId', 'desc');
   if (beforeId > 0) query = query.where('DeliveryId', '<', beforeId);
@@ -49,7 +60,11 @@ export async function listDeliveries(store: Database, subscriptionId: number, be
 }
 
 export async function deliveryExists(store: Database, deliveryId: number): Promise<boolean> {
-  const row = await store.db.selectFrom('integration.WebhookDelivery').select('DeliveryId').where('DeliveryId', '=', deliveryId).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('integration.WebhookDelivery')
+    .select('DeliveryId')
+    .where('DeliveryId', '=', deliveryId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

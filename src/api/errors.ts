@@ -19,7 +19,9 @@ export class ApiError extends Error {
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+  const body: ErrorBody = {
+    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+  };
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
@@ -43,7 +45,11 @@ function describeValidation(error: FastifyError): ApiError {
   const details = issues.map((issue) => {
     const field = fieldOf(error.validationContext, issue);
     const message =
-      issue.keyword === 'additionalProperties' ? 'is not a known field' : issue.keyword === 'required' ? 'is required' : (issue.message ?? 'is invalid');
+      issue.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : issue.keyword === 'required'
+          ? 'is required'
+          : (issue.message ?? 'is invalid');
     return { field, message };
   });
   const first = details[0];

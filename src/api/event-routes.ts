@@ -17,7 +17,14 @@ interface EventsQuery {
 /** Splits `type=a,B` into lowercase catalog types; an unknown one is a 400 listing the valid ones. */
 export function parseTypes(text: string | undefined): string[] {
   if (text === undefined) return [];
-  const types = [...new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  const types = [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0) {
     throw new ApiError(400, 'unknown_event_type', `unknown event type ${unknown.join(', ')}; valid types are ${EVENT_TYPES.join(', ')}`, {
@@ -44,14 +51,21 @@ export async function registerEventRoutes(app: FastifyInstance, store: Database)
         security: [{ bearerAuth: [] }],
         querystring: eventsQuery,
         response: responses(
-          { 200: { description: 'A page of events; X-Paging-Cursor carries next_cursor', headers: { 'X-Paging-Cursor': { type: 'string' } }, ...eventsPage } },
+          {
+            200: {
+              description: 'A page of events; X-Paging-Cursor carries next_cursor',
+              headers: { 'X-Paging-Cursor': { type: 'string' } },
+              ...eventsPage,
+            },
+          },
           [400, ...AUTH_ERRORS],
         ),
       },
     },
     async (request, reply) => {
       const types = parseTypes(request.query.type);
-      const after: OutboxPosition = request.query.cursor === undefined ? { key: null, eventId: 0 } : decodeEventCursor(request.query.cursor, (k) => api.isValidKey(k));
+      const after: OutboxPosition =
+        request.query.cursor === undefined ? { key: null, eventId: 0 } : decodeEventCursor(request.query.cursor, (k) => api.isValidKey(k));
       const rows = await api.pageEvents(store.db, { after, types, limit: request.query.limit, order: request.query.order });
       const last = rows.at(-1);
       const next = last === undefined ? after : { key: last.Position, eventId: Number(last.EventId) };
@@ -76,7 +90,11 @@ export async function registerEventRoutes(app: FastifyInstance, store: Database)
       },
     },
     async (request) => {
-      const row = await store.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).where('EventId', '=', request.params.id).executeTakeFirst();
+      const row = await store.db
+        .selectFrom('integration.OutboxEvent')
+        .select(ENVELOPE_COLUMNS)
+        .where('EventId', '=', request.params.id)
+        .executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', `no event ${request.params.id}`);
       return toEnvelope(row);
     },

@@ -59,14 +59,20 @@ export async function registerOpsRoutes(app: FastifyInstance, ctx: ServiceContex
           return `${Math.round(lag)} s`;
         }),
       };
-      const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+      const failed = Object.entries(checks)
+        .filter(([, c]) => !c.ok)
+        .map(([name]) => name);
       if (failed.length > 0) throw new ApiError(503, 'not_ready', `not ready: ${failed.join(', ')}`, { checks });
       return { status: 'ready', checks };
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } }, async (_request, reply) => {
-    const text = await metricsRegistry.metrics();
-    return reply.type(metricsRegistry.contentType).send(text);
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    async (_request, reply) => {
+      const text = await metricsRegistry.metrics();
+      return reply.type(metricsRegistry.contentType).send(text);
+    },
+  );
 }

@@ -141,7 +141,18 @@ export const subscriptionPage = {
 
 export const delivery = {
   type: 'object',
-  required: ['id', 'event_id', 'subscription_id', 'status', 'attempt_count', 'next_attempt_utc', 'last_http_status', 'last_error', 'created_utc', 'completed_utc'],
+  required: [
+    'id',
+    'event_id',
+    'subscription_id',
+    'status',
+    'attempt_count',
+    'next_attempt_utc',
+    'last_http_status',
+    'last_error',
+    'created_utc',
+    'completed_utc',
+  ],
   properties: {
     id: { type: 'integer' },
     event_id: { type: 'integer' },

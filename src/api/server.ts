@@ -39,8 +39,14 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'CRM outbox integration API', version, description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } } },
+      info: {
+        title: 'CRM outbox integration API',
+        version,
+        description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } },
+      },
     },
     transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
   });

@@ -62,11 +62,16 @@ function normaliseTypes(types: readonly string[]): string[] {
   const normal = [...new Set(types.map((t) => t.trim().toLowerCase()))];
   const bad = normal.filter((t) => !isValidPattern(t));
   if (bad.length > 0) {
-    throw new ApiError(400, 'unknown_event_type', `unknown event type ${bad.join(', ')}; valid types are ${EVENT_TYPES.join(', ')} (or '*', 'domain.*')`, {
-      field: 'body.event_types',
-      unknown: bad,
-      valid_types: EVENT_TYPES,
-    });
+    throw new ApiError(
+      400,
+      'unknown_event_type',
+      `unknown event type ${bad.join(', ')}; valid types are ${EVENT_TYPES.join(', ')} (or '*', 'domain.*')`,
+      {
+        field: 'body.event_types',
+        unknown: bad,
+        valid_types: EVENT_TYPES,
+      },
+    );
   }
   return normal;
 }
@@ -91,7 +96,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       schema: {
         ...secured,
         summary: 'Subscribe a URL to event types (REST Hooks subscribe)',
-        description: 'Returns the id to keep for the unsubscribe and the signing secret, shown in full only here. Scope integrations:write.',
+        description:
+          'Returns the id to keep for the unsubscribe and the signing secret, shown in full only here. Scope integrations:write.',
         querystring: noQuery,
         body: createSubscriptionBody,
         response: responses({ 201: { description: 'Created', ...subscriptionSchema } }, [400, 413, 415, ...AUTH_ERRORS]),
@@ -160,7 +166,13 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         params: idParams,
         querystring: noQuery,
         body: patchSubscriptionBody,
-        response: responses({ 200: { description: 'The changed subscription', ...subscriptionSchema } }, [400, 404, 413, 415, ...AUTH_ERRORS]),
+        response: responses({ 200: { description: 'The changed subscription', ...subscriptionSchema } }, [
+          400,
+          404,
+          413,
+          415,
+          ...AUTH_ERRORS,
+        ]),
       },
     },
     async (request) => {

@@ -58,7 +58,11 @@ export function kyselySubscriptionStore(store: Database, now: () => Date = () =>
     },
     get,
     async list(afterId, limit) {
-      let query = db.selectFrom('integration.WebhookSubscription').select(COLUMNS).where('SubscriptionId', '>', afterId).orderBy('SubscriptionId');
+      let query = db
+        .selectFrom('integration.WebhookSubscription')
+        .select(COLUMNS)
+        .where('SubscriptionId', '>', afterId)
+        .orderBy('SubscriptionId');
       query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
       return (await query.execute()).map(toSubscription);
     },
@@ -106,9 +110,18 @@ function isPrivateHost(host: string): boolean {
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
-  if (isIP(h) === 6) return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
+  if (isIP(h) === 6)
+    return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
   return false;
 }
 
@@ -121,7 +134,8 @@ export function literalUrlGuard(env: Config['env']): UrlGuard {
       } catch {
         return { ok: false, reason: 'is not an absolute URL' };
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'must use https (or http outside production)' };
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return { ok: false, reason: 'must use https (or http outside production)' };
       if (url.username || url.password) return { ok: false, reason: 'must not carry credentials' };
       if (env === 'production') {
         if (url.protocol !== 'https:') return { ok: false, reason: 'must use https in production' };

@@ -22,7 +22,12 @@ export interface BackfillProgress {
  * capture (or an earlier backfill) already wrote for a row, under any of its object's types, is
  * not written again. invoice.status_changed has no history to replay.
  */
-export async function backfill(ctx: CaptureContext, since: string, types: readonly EventType[], onProgress: (p: BackfillProgress) => void = () => undefined): Promise<number> {
+export async function backfill(
+  ctx: CaptureContext,
+  since: string,
+  types: readonly EventType[],
+  onProgress: (p: BackfillProgress) => void = () => undefined,
+): Promise<number> {
   const definitions = KEYED_EVENTS.filter((d) => types.includes(d.type));
   let written = 0;
   for (const object of SOURCE_OBJECTS) {
@@ -40,13 +45,28 @@ export async function backfill(ctx: CaptureContext, since: string, types: readon
         const existing = new Set<string>();
         const keys = [...new Set(events.map((e) => e.sourceKey))];
         for (let i = 0; i < keys.length; i += 1000) {
-          const found = await trx.selectFrom('integration.OutboxEvent').select('SourceKey').where('EventType', 'in', objectTypes).where('SourceKey', 'in', keys.slice(i, i + 1000)).execute();
+          const found = await trx
+            .selectFrom('integration.OutboxEvent')
+            .select('SourceKey')
+            .where('EventType', 'in', objectTypes)
+            .where('SourceKey', 'in', keys.slice(i, i + 1000))
+            .execute();
           found.forEach((f) => existing.add(f.SourceKey));
         }
-        const { inserted } = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events.filter((e) => !existing.has(e.sourceKey)), ctx.now());
+        const { inserted } = await appendEvents(
+          trx,
+          ctx.store.dialect,
+          ctx.companyId,
+          events.filter((e) => !existing.has(e.sourceKey)),
+          ctx.now(),
+        );
         written += inserted;
         const last = (rows[rows.length - 1] as { key: number }).key;
-        await trx.updateTable('integration.CaptureBackfill').set({ NextKey: last, UpdatedUtc: ctx.now() }).where('SourceName', '=', object.name).execute();
+        await trx
+          .updateTable('integration.CaptureBackfill')
+          .set({ NextKey: last, UpdatedUtc: ctx.now() })
+          .where('SourceName', '=', object.name)
+          .execute();
         return { rows: rows.length, last };
       });
       next = page.last;
@@ -58,12 +78,25 @@ export async function backfill(ctx: CaptureContext, since: string, types: readon
   return written;
 }
 
-async function position(ctx: CaptureContext, object: SourceObject, since: string, types: string): Promise<{ start: number; next: number; end: number }> {
-  const saved = await ctx.store.db.selectFrom('integration.CaptureBackfill').select(['Since', 'EventTypes', 'NextKey', 'EndKey']).where('SourceName', '=', object.name).executeTakeFirst();
+async function position(
+  ctx: CaptureContext,
+  object: SourceObject,
+  since: string,
+  types: string,
+): Promise<{ start: number; next: number; end: number }> {
+  const saved = await ctx.store.db
+    .selectFrom('integration.CaptureBackfill')
+    .select(['Since', 'EventTypes', 'NextKey', 'EndKey'])
+    .where('SourceName', '=', object.name)
+    .executeTakeFirst();
   if (saved && saved.Since === since && saved.EventTypes === types) {
     return { start: Number(saved.NextKey), next: Number(saved.NextKey), end: Number(saved.EndKey) };
   }
-  const watermark = await ctx.store.db.selectFrom('integration.CaptureWatermark').select('LastKey').where('SourceName', '=', object.name).executeTakeFirst();
+  const watermark = await ctx.store.db
+    .selectFrom('integration.CaptureWatermark')
+    .select('LastKey')
+    .where('SourceName', '=', object.name)
+    .executeTakeFirst();
   const end = watermark ? Number(watermark.LastKey) : await maxKey(ctx.source.db, object);
   const first = await object
     .select(ctx.source.db)
@@ -74,6 +107,9 @@ async function position(ctx: CaptureContext, object: SourceObject, since: string
   const low = (first as { low: unknown } | undefined)?.low;
   const start = low === null || low === undefined ? end : Number(low) - 1;
   await ctx.store.db.deleteFrom('integration.CaptureBackfill').where('SourceName', '=', object.name).execute();
-  await ctx.store.db.insertInto('integration.CaptureBackfill').values({ SourceName: object.name, Since: since, EventTypes: types, NextKey: start, EndKey: end, UpdatedUtc: ctx.now() }).execute();
+  await ctx.store.db
+    .insertInto('integration.CaptureBackfill')
+    .values({ SourceName: object.name, Since: since, EventTypes: types, NextKey: start, EndKey: end, UpdatedUtc: ctx.now() })
+    .execute();
   return { start, next: start, end };
 }

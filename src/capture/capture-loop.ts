@@ -39,7 +39,10 @@ export class CaptureLoop implements Component {
     this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
     this.#loop = this.#run();
     if (this.options.reconcileCron !== null) {
-      this.#task = cron.schedule(this.options.reconcileCron, () => this.reconcile(), { name: 'invoice-status-reconciliation', noOverlap: true });
+      this.#task = cron.schedule(this.options.reconcileCron, () => this.reconcile(), {
+        name: 'invoice-status-reconciliation',
+        noOverlap: true,
+      });
     }
   }
 
@@ -61,7 +64,9 @@ export class CaptureLoop implements Component {
         try {
           const result = await captureCycle(this.ctx, object, KEYED_EVENTS);
           if (result.status === 'started') {
-            this.ctx.logger.info(`${object.name}: capture starts after key ${result.lastKey} (nothing older is emitted)`, { component: this.name });
+            this.ctx.logger.info(`${object.name}: capture starts after key ${result.lastKey} (nothing older is emitted)`, {
+              component: this.name,
+            });
           }
           this.#outage?.succeeded();
           if (result.status !== 'captured') break;

@@ -43,7 +43,14 @@ export function buildEvents(
 }
 
 /** Rows of the object with keys in (after, through], in key order, at most `limit`. */
-export async function readKeyRange(ctx: CaptureContext, db: Db, object: SourceObject, after: number, limit: number, through?: number): Promise<KeyedRow[]> {
+export async function readKeyRange(
+  ctx: CaptureContext,
+  db: Db,
+  object: SourceObject,
+  after: number,
+  limit: number,
+  through?: number,
+): Promise<KeyedRow[]> {
   let query = object
     .select(db)
     .where(sql<boolean>`${sql.ref(object.key)} > ${after}`)
@@ -85,7 +92,12 @@ export interface CycleHooks {
  * idle cycles cost one indexed seek per pending gap, not a re-read of N rows, and a long
  * transaction is caught however many rows commit after it.
  */
-export async function captureCycle(ctx: CaptureContext, object: SourceObject, definitions: readonly EventDefinition[], hooks: CycleHooks = {}): Promise<CycleResult> {
+export async function captureCycle(
+  ctx: CaptureContext,
+  object: SourceObject,
+  definitions: readonly EventDefinition[],
+  hooks: CycleHooks = {},
+): Promise<CycleResult> {
   const { store } = ctx;
   return store.db.transaction().execute(async (trx): Promise<CycleResult> => {
     if (!(await store.dialect.lockForTransaction(trx, captureLock(object), false))) return { status: 'locked' };
@@ -100,7 +112,10 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
       .executeTakeFirst();
     if (!watermark) {
       const lastKey = await maxKey(reader, object);
-      await trx.insertInto('integration.CaptureWatermark').values({ SourceName: object.name, LastKey: lastKey, UpdatedUtc: ctx.now() }).execute();
+      await trx
+        .insertInto('integration.CaptureWatermark')
+        .values({ SourceName: object.name, LastKey: lastKey, UpdatedUtc: ctx.now() })
+        .execute();
       await hooks.beforeCommit?.(trx);
       return { status: 'started', lastKey };
     }
@@ -112,7 +127,10 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
       .where('FirstSeenUtc', '<', new Date(now.getTime() - ctx.gapTimeoutMs))
       .execute();
     const gaps = await store.dialect.capture
-      .first(trx.selectFrom('integration.CaptureGap').select('MissingKey').where('SourceName', '=', object.name).orderBy('MissingKey'), 1000)
+      .first(
+        trx.selectFrom('integration.CaptureGap').select('MissingKey').where('SourceName', '=', object.name).orderBy('MissingKey'),
+        1000,
+      )
       .execute();
     const gapKeys = gaps.map((g) => Number(g.MissingKey));
     const late = gapKeys.length === 0 ? [] : await readKeys(ctx, reader, object, gapKeys);
@@ -123,7 +141,11 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
     if (object === invoices) await compareInvoiceStatuses(trx, ctx, rows as unknown as InvoiceRow[]);
     if (object === payments && rows.length > 0) {
       // The fast path: only the invoices these payments touched are re-read from the view.
-      const touched = await readInvoices(ctx, reader, (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID));
+      const touched = await readInvoices(
+        ctx,
+        reader,
+        (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID),
+      );
       await compareInvoiceStatuses(trx, ctx, touched);
     }
 
@@ -131,20 +153,41 @@ export async function captureCycle(ctx: CaptureContext, object: SourceObject, de
       await trx
         .deleteFrom('integration.CaptureGap')
         .where('SourceName', '=', object.name)
-        .where('MissingKey', 'in', late.map((r) => r.key))
+        .where(
+          'MissingKey',
+          'in',
+          late.map((r) => r.key),
+        )
         .execute();
     }
     const newLast = batch.length > 0 ? (batch[batch.length - 1] as KeyedRow).key : last;
-    const missing = missingKeys(last, batch.map((r) => r.key), ctx.maxGapKeys);
+    const missing = missingKeys(
+      last,
+      batch.map((r) => r.key),
+      ctx.maxGapKeys,
+    );
     if (missing.skipped > 0) {
-      ctx.logger.warn(`${object.name}: ${missing.skipped} keys skipped past ${last} not tracked (an identity jump?)`, { component: 'capture' });
+      ctx.logger.warn(`${object.name}: ${missing.skipped} keys skipped past ${last} not tracked (an identity jump?)`, {
+        component: 'capture',
+      });
     }
     if (missing.keys.length > 0) await store.dialect.capture.insertGaps(trx, object.name, missing.keys, now);
     if (newLast !== last) {
-      await trx.updateTable('integration.CaptureWatermark').set({ LastKey: newLast, UpdatedUtc: now }).where('SourceName', '=', object.name).execute();
+      await trx
+        .updateTable('integration.CaptureWatermark')
+        .set({ LastKey: newLast, UpdatedUtc: now })
+        .where('SourceName', '=', object.name)
+        .execute();
     }
     await hooks.beforeCommit?.(trx);
-    return { status: 'captured', rows: batch.length, lateRows: late.length, inserted, full: batch.length >= ctx.batchSize, lastKey: newLast };
+    return {
+      status: 'captured',
+      rows: batch.length,
+      lateRows: late.length,
+      inserted,
+      full: batch.length >= ctx.batchSize,
+      lastKey: newLast,
+    };
   });
 }
 

@@ -79,7 +79,13 @@ export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: 
     const page = await ctx.store.db.transaction().execute(async (trx) => {
       await ctx.store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
       const rows = (await ctx.source.dialect.capture
-        .first(invoices.select(sourceReader(ctx, trx)).where(sql<boolean>`${sql.ref(invoices.key)} > ${after}`).orderBy(sql.ref(invoices.key)), ctx.reconcilePageSize)
+        .first(
+          invoices
+            .select(sourceReader(ctx, trx))
+            .where(sql<boolean>`${sql.ref(invoices.key)} > ${after}`)
+            .orderBy(sql.ref(invoices.key)),
+          ctx.reconcilePageSize,
+        )
         .execute()) as InvoiceRow[];
       written += await compareInvoiceStatuses(trx, ctx, rows);
       return rows;

@@ -21,7 +21,13 @@ export interface CaptureContext {
   now(): Date;
 }
 
-export function captureContext(config: Config, source: Database, store: Database, logger: Logger, now: () => Date = () => new Date()): CaptureContext {
+export function captureContext(
+  config: Config,
+  source: Database,
+  store: Database,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+): CaptureContext {
   return {
     source,
     store,

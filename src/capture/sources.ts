@@ -24,7 +24,13 @@ export const clientStatusHistory: SourceObject = {
       .selectFrom('dbo.ClientStatusHistory as h')
       .leftJoin('dbo.ClientStatus as p', 'p.StatusID', 'h.PreviousStatusID')
       .leftJoin('dbo.ClientStatus as n', 'n.StatusID', 'h.StatusID')
-      .select(['h.ClientStatusHistoryID as key', 'h.ClientStatusHistoryID', 'h.ClientID', 'h.PreviousStatusID', 'p.StatusName as PreviousStatus'])
+      .select([
+        'h.ClientStatusHistoryID as key',
+        'h.ClientStatusHistoryID',
+        'h.ClientID',
+        'h.PreviousStatusID',
+        'p.StatusName as PreviousStatus',
+      ])
       .select(['h.StatusID', 'n.StatusName as NewStatus', 'h.ChangedDate', 'h.ChangedByEmployeeID', 'h.StatusNote']),
 };
 

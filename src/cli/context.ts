@@ -15,6 +15,11 @@ export interface CliContext {
 /** Loads the configuration (file, then environment) and a logger, once per command. */
 export function loadCliContext(options: GlobalOptions, overrides?: Record<string, unknown>): CliContext {
   const config = loadConfig({ file: options.config ? resolveFromCwd(options.config) : undefined, overrides });
-  const logger = createLogger({ level: config.log.level, format: config.log.format, env: config.env, transports: configuredTransports(config.log) });
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    env: config.env,
+    transports: configuredTransports(config.log),
+  });
   return { config, logger };
 }

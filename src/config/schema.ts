@@ -20,9 +20,7 @@ function isIanaZone(zone: string): boolean {
   }
 }
 
-const timeZone = z
-  .string()
-  .refine(isIanaZone, { message: 'is not an IANA time zone; expected e.g. UTC, America/New_York, Europe/London' });
+const timeZone = z.string().refine(isIanaZone, { message: 'is not an IANA time zone; expected e.g. UTC, America/New_York, Europe/London' });
 
 const positiveMs = z.number().int().positive();
 
@@ -84,7 +82,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       /** node-cron expression; default: every hour at minute 17, away from the top of the hour. */
-      schedule: z.string().refine((value) => cron.validate(value), { message: 'is not a cron expression; expected e.g. "17 * * * *"' }).default('17 * * * *'),
+      schedule: z
+        .string()
+        .refine((value) => cron.validate(value), { message: 'is not a cron expression; expected e.g. "17 * * * *"' })
+        .default('17 * * * *'),
       eventsDays: z.number().positive().default(30),
       attemptsDays: z.number().positive().default(14),
       batchSize: z.number().int().min(1).max(4000).default(4000),

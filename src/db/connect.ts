@@ -69,11 +69,13 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
     }
     case 'postgres': {
       const pool = new pg.Pool({
-          connectionString: target.connectionString,
-          max: options.poolMax,
-          connectionTimeoutMillis: options.connectTimeoutMs,
-          application_name: 'crm-outbox',
-          types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as never)) as never },
+        connectionString: target.connectionString,
+        max: options.poolMax,
+        connectionTimeoutMillis: options.connectTimeoutMs,
+        application_name: 'crm-outbox',
+        types: {
+          getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as never)) as never,
+        },
       });
       // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error'; with
       // no listener Node ends the process. The query in flight fails and its caller retries, so

@@ -10,8 +10,14 @@ export type WallClock = Date | string;
 /** decimal(19,4): a number on both drivers (see the numeric parsers in src/db/connect.ts). */
 export type Money = number;
 
-export interface ClientStatusTable { StatusID: Generated<number>; StatusName: string }
-export interface TeamRoleTable { TeamRoleID: Generated<number>; RoleName: string }
+export interface ClientStatusTable {
+  StatusID: Generated<number>;
+  StatusName: string;
+}
+export interface TeamRoleTable {
+  TeamRoleID: Generated<number>;
+  RoleName: string;
+}
 export interface EmployeeTable {
   EmployeeID: Generated<number>;
   FullName: string;
@@ -75,7 +81,10 @@ export interface InvoiceDetailsView {
   LastPaymentDate: WallClock | null;
   CreatedDate: WallClock;
 }
-export interface DocTypeTable { DocTypeID: Generated<number>; DocTypeName: string }
+export interface DocTypeTable {
+  DocTypeID: Generated<number>;
+  DocTypeName: string;
+}
 export interface ClientDocTable {
   ClientDocID: Generated<number>;
   ClientID: number;
@@ -85,7 +94,11 @@ export interface ClientDocTable {
   DocContent: Uint8Array | null;
   CreatedDate: WallClock;
 }
-export interface AgreementTermsTable { TermsID: Generated<number>; AgreementName: string; TermsText: string | null }
+export interface AgreementTermsTable {
+  TermsID: Generated<number>;
+  AgreementName: string;
+  TermsText: string | null;
+}
 export interface AgreementSignedTable {
   AgreementSignedID: Generated<number>;
   ClientID: number;

@@ -1,5 +1,37 @@
-const FIRST = ['Jane', 'Michael', 'Sarah', 'David', 'Maria', 'James', 'Linda', 'Robert', 'Aisha', 'Wei', 'Carlos', 'Fatima', 'Olga', 'Kwame', 'Priya', 'Tom'];
-const LAST = ['Smith', 'Johnson', 'Garcia', 'Brown', 'Nguyen', 'Patel', 'Kim', 'Okafor', 'Rossi', 'Müller', 'Silva', 'Cohen', "O'Brien", 'Haddad'];
+const FIRST = [
+  'Jane',
+  'Michael',
+  'Sarah',
+  'David',
+  'Maria',
+  'James',
+  'Linda',
+  'Robert',
+  'Aisha',
+  'Wei',
+  'Carlos',
+  'Fatima',
+  'Olga',
+  'Kwame',
+  'Priya',
+  'Tom',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Garcia',
+  'Brown',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Okafor',
+  'Rossi',
+  'Müller',
+  'Silva',
+  'Cohen',
+  "O'Brien",
+  'Haddad',
+];
 const LEAD_SOURCES = ['website_form', 'referral', 'facebook_ad', 'google_ad', 'affiliate', null];
 const METHODS = ['Credit Card', 'ACH', 'Debit Card'];
 const FAILURES = ['Card declined - insufficient funds', 'Card expired', 'ACH return R01', 'Do not honor'];
@@ -47,7 +79,9 @@ export class FakePeople {
   }
 
   transactionId(): string {
-    return `ch_${Math.floor(this.random() * 36 ** 10).toString(36).padStart(10, '0')}`;
+    return `ch_${Math.floor(this.random() * 36 ** 10)
+      .toString(36)
+      .padStart(10, '0')}`;
   }
 
   ip(): string {

@@ -49,9 +49,13 @@ export class CrmSimulator implements Component {
     this.#timer = setInterval(() => {
       if (this.#stopped) return;
       // Never overlap steps: a slow database slows the simulator instead of piling up work.
-      this.#running = this.#running.then(async () => { await this.step(); }).catch((error: unknown) => {
-        this.logger.warn(`demo activity failed: ${(error as Error).message}`, { component: this.name });
-      });
+      this.#running = this.#running
+        .then(async () => {
+          await this.step();
+        })
+        .catch((error: unknown) => {
+          this.logger.warn(`demo activity failed: ${(error as Error).message}`, { component: this.name });
+        });
     }, everyMs);
   }
 
@@ -101,17 +105,22 @@ export class CrmSimulator implements Component {
   async #insertClient(trx: Trx, statusId: number): Promise<number> {
     const person = this.#fake.person();
     const affiliate = this.#fake.chance(0.3) ? await this.#latestAffiliate(trx) : null;
-    return this.source.dialect.insertReturningId(trx, 'dbo.Client', {
-      FirstName: person.first,
-      LastName: person.last,
-      Email: person.email,
-      Phone: person.phone,
-      StatusID: statusId,
-      EmployeeID: LEAD_STATUSES.includes(statusId) ? null : ADVISOR,
-      AffiliateID: affiliate,
-      LeadSource: this.#fake.leadSource(),
-      CreatedDate: this.#now(),
-    }, 'ClientID');
+    return this.source.dialect.insertReturningId(
+      trx,
+      'dbo.Client',
+      {
+        FirstName: person.first,
+        LastName: person.last,
+        Email: person.email,
+        Phone: person.phone,
+        StatusID: statusId,
+        EmployeeID: LEAD_STATUSES.includes(statusId) ? null : ADVISOR,
+        AffiliateID: affiliate,
+        LeadSource: this.#fake.leadSource(),
+        CreatedDate: this.#now(),
+      },
+      'ClientID',
+    );
   }
 
   async newLead(trx: Trx): Promise<string> {
@@ -143,7 +152,14 @@ export class CrmSimulator implements Component {
     await trx.updateTable('dbo.Client').set({ StatusID: to }).where('ClientID', '=', clientId).execute();
     await trx
       .insertInto('dbo.ClientStatusHistory')
-      .values({ ClientID: clientId, PreviousStatusID: from, StatusID: to, ChangedDate: this.#now(), ChangedByEmployeeID: ADVISOR, StatusNote: note })
+      .values({
+        ClientID: clientId,
+        PreviousStatusID: from,
+        StatusID: to,
+        ChangedDate: this.#now(),
+        ChangedByEmployeeID: ADVISOR,
+        StatusNote: note,
+      })
       .execute();
   }
 
@@ -153,7 +169,13 @@ export class CrmSimulator implements Component {
     const due = DateTime.now().setZone(this.options.timezone).plus({ days: 14 }).toFormat('yyyy-MM-dd');
     await trx
       .insertInto('dbo.Invoice')
-      .values({ ClientID: client.ClientID, Amount: this.#fake.amount(), DueDate: due, Description: 'Monthly Service Fee', CreatedDate: this.#now() })
+      .values({
+        ClientID: client.ClientID,
+        Amount: this.#fake.amount(),
+        DueDate: due,
+        Description: 'Monthly Service Fee',
+        CreatedDate: this.#now(),
+      })
       .execute();
     return 'invoice';
   }

@@ -19,13 +19,27 @@ export interface CheckResult {
 }
 
 const SOURCE_OBJECTS = [
-  'dbo.ClientStatus', 'dbo.TeamRole', 'dbo.Employee', 'dbo.Client', 'dbo.ClientStatusHistory', 'dbo.Invoice',
-  'dbo.InvoicePayment', 'api.vwInvoiceDetails', 'dbo.DocType', 'dbo.ClientDoc', 'dbo.AgreementTerms', 'dbo.AgreementSigned',
+  'dbo.ClientStatus',
+  'dbo.TeamRole',
+  'dbo.Employee',
+  'dbo.Client',
+  'dbo.ClientStatusHistory',
+  'dbo.Invoice',
+  'dbo.InvoicePayment',
+  'api.vwInvoiceDetails',
+  'dbo.DocType',
+  'dbo.ClientDoc',
+  'dbo.AgreementTerms',
+  'dbo.AgreementSigned',
 ] as const satisfies readonly (keyof SourceTables)[];
 
 const STORE_TABLES = [
-  'integration.OutboxEvent', 'integration.CaptureWatermark', 'integration.WebhookSubscription',
-  'integration.WebhookDelivery', 'integration.DeliveryAttempt', 'integration.ApiKey',
+  'integration.OutboxEvent',
+  'integration.CaptureWatermark',
+  'integration.WebhookSubscription',
+  'integration.WebhookDelivery',
+  'integration.DeliveryAttempt',
+  'integration.ApiKey',
 ] as const satisfies readonly (keyof StoreTables)[];
 
 const STORE_PRIVILEGES: TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
@@ -59,7 +73,12 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       await privileges('source', source, SOURCE_OBJECTS, ['SELECT'], results);
       await timeZoneCheck(source, config.source.timezone, now, results);
     } else {
-      results.push({ name: 'source objects', ok: false, detail: 'not checked: no connection to the source', fix: 'fix the source connection first' });
+      results.push({
+        name: 'source objects',
+        ok: false,
+        detail: 'not checked: no connection to the source',
+        fix: 'fix the source connection first',
+      });
     }
     if (store) await subscriptionChecks(store, options.probeUrl ?? probeWithFetch, results);
   } finally {
@@ -115,11 +134,22 @@ async function schemaCheck(store: Database, results: CheckResult[]): Promise<voi
       });
     }
   } catch (error) {
-    results.push({ name: 'store schema', ok: false, detail: (error as Error).message, fix: 'see the message; restore the migration files of this release' });
+    results.push({
+      name: 'store schema',
+      ok: false,
+      detail: (error as Error).message,
+      fix: 'see the message; restore the migration files of this release',
+    });
   }
 }
 
-async function privileges(role: string, database: Database, objects: readonly string[], wanted: TablePrivilege[], results: CheckResult[]): Promise<void> {
+async function privileges(
+  role: string,
+  database: Database,
+  objects: readonly string[],
+  wanted: TablePrivilege[],
+  results: CheckResult[],
+): Promise<void> {
   const missing: string[] = [];
   for (const object of objects) {
     for (const privilege of wanted) {
@@ -134,7 +164,10 @@ async function privileges(role: string, database: Database, objects: readonly st
       name: `${role} rights`,
       ok: false,
       detail: `missing ${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
-      fix: database.dialect.name === 'mssql' ? 'grant them with sql/mssql/grants.sql (see sql/README.md)' : 'GRANT them to the service login (see sql/README.md)',
+      fix:
+        database.dialect.name === 'mssql'
+          ? 'grant them with sql/mssql/grants.sql (see sql/README.md)'
+          : 'GRANT them to the service login (see sql/README.md)',
     });
   }
 }
@@ -174,7 +207,11 @@ async function timeZoneCheck(source: Database, zone: string, now: () => Date, re
 async function subscriptionChecks(store: Database, probe: (url: string) => Promise<number>, results: CheckResult[]): Promise<void> {
   let subscriptions: { SubscriptionId: number; Url: string }[];
   try {
-    subscriptions = await store.db.selectFrom('integration.WebhookSubscription').select(['SubscriptionId', 'Url']).where('Enabled', '=', true).execute();
+    subscriptions = await store.db
+      .selectFrom('integration.WebhookSubscription')
+      .select(['SubscriptionId', 'Url'])
+      .where('Enabled', '=', true)
+      .execute();
   } catch {
     return; // the schema check already said why
   }
@@ -185,7 +222,11 @@ async function subscriptionChecks(store: Database, probe: (url: string) => Promi
   for (const subscription of subscriptions) {
     try {
       const status = await probe(subscription.Url);
-      results.push({ name: `subscription ${subscription.SubscriptionId}`, ok: true, detail: `${subscription.Url} answered HTTP ${status}` });
+      results.push({
+        name: `subscription ${subscription.SubscriptionId}`,
+        ok: true,
+        detail: `${subscription.Url} answered HTTP ${status}`,
+      });
     } catch (error) {
       results.push({
         name: `subscription ${subscription.SubscriptionId}`,
@@ -210,6 +251,9 @@ async function probeWithFetch(url: string): Promise<number> {
 export function formatResults(results: CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
   return `${results
-    .map((r) => `${r.ok ? (r.warn ? 'warn' : 'ok  ') : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}${r.fix && (!r.ok || r.warn) ? `\n      fix: ${r.fix}` : ''}`)
+    .map(
+      (r) =>
+        `${r.ok ? (r.warn ? 'warn' : 'ok  ') : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}${r.fix && (!r.ok || r.warn) ? `\n      fix: ${r.fix}` : ''}`,
+    )
     .join('\n')}\n`;
 }

@@ -39,11 +39,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const json = options.format === 'json' || (options.format === 'auto' && options.env === 'production');
   return winston.createLogger({
     level: options.level,
-    format: winston.format.combine(
-      redact(),
-      winston.format.timestamp(),
-      json ? winston.format.json() : readable,
-    ),
+    format: winston.format.combine(redact(), winston.format.timestamp(), json ? winston.format.json() : readable),
     transports: [new winston.transports.Console({ stderrLevels: [] }), ...(options.transports ?? [])],
   });
 }

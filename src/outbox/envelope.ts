@@ -11,7 +11,10 @@ export interface EventEnvelope {
   metadata: Record<string, unknown>;
 }
 
-export type OutboxEventRow = Pick<Selectable<OutboxEventTable>, 'EventId' | 'EventType' | 'CreatedUtc' | 'CompanyId' | 'Payload' | 'Metadata'>;
+export type OutboxEventRow = Pick<
+  Selectable<OutboxEventTable>,
+  'EventId' | 'EventType' | 'CreatedUtc' | 'CompanyId' | 'Payload' | 'Metadata'
+>;
 
 /** The columns to select to build an envelope: never more (Payload is the large one). */
 export const ENVELOPE_COLUMNS = ['EventId', 'EventType', 'CreatedUtc', 'CompanyId', 'Payload', 'Metadata'] as const;

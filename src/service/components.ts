@@ -22,7 +22,8 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
     );
   }
   components.push(new RetentionJob(ctx.store, ctx.config.retention, ctx.logger));
-  if (ctx.config.capture.enabled) components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture));
+  if (ctx.config.capture.enabled)
+    components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture));
   components.push(new HttpServer(ctx));
   return components;
 }

@@ -14,7 +14,18 @@ const PG_TRANSIENT = new Set(['57P01', '57P02', '57P03', '40001', '40P01', '5330
 // SQL Server: 1205 deadlock victim, 1222 lock timeout, 40613/40197/40501/49918-49920 Azure SQL
 // failovers and throttling, 4060 database unavailable, 233/10053/10054/10060 network.
 const MSSQL_TRANSIENT = new Set([1205, 1222, 40613, 40197, 40501, 49918, 49919, 49920, 4060, 233, 10053, 10054, 10060]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ESOCKET', 'ETIMEOUT', 'ECONNCLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ESOCKET',
+  'ETIMEOUT',
+  'ECONNCLOSED',
+]);
 
 /** Whether a database error will likely pass by itself (a restart, a failover, a deadlock). */
 export function isTransientDatabaseError(error: unknown): boolean {
@@ -22,7 +33,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = e.code ?? '';
   if (NETWORK_CODES.has(code) || PG_TRANSIENT.has(code) || code.startsWith('08')) return true;
   if (typeof e.number === 'number' && MSSQL_TRANSIENT.has(e.number)) return true;
-  if (/Connection terminated|terminating connection|Client has encountered a connection error|Connection lost|not connected/i.test(e.message ?? '')) return true;
+  if (
+    /Connection terminated|terminating connection|Client has encountered a connection error|Connection lost|not connected/i.test(
+      e.message ?? '',
+    )
+  )
+    return true;
   const inner = e.errors?.[0] ?? e.cause;
   return inner !== undefined && inner !== error ? isTransientDatabaseError(inner) : false;
 }
@@ -55,7 +71,9 @@ export class OutageLog {
   failed(error: unknown): number {
     if (this.#since === undefined) {
       this.#since = this.now();
-      this.logger.warn(`${this.what} unavailable, retrying with backoff: ${(error as Error).message ?? String(error)}`, { component: 'outage' });
+      this.logger.warn(`${this.what} unavailable, retrying with backoff: ${(error as Error).message ?? String(error)}`, {
+        component: 'outage',
+      });
     }
     return backoffMs(this.#failures++);
   }

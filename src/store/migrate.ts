@@ -23,11 +23,7 @@ export interface SchemaState {
 
 async function readApplied(store: Database): Promise<AppliedMigration[] | null> {
   try {
-    return await store.db
-      .selectFrom('integration.SchemaMigration')
-      .select(['Version', 'Name', 'Checksum'])
-      .orderBy('Version')
-      .execute();
+    return await store.db.selectFrom('integration.SchemaMigration').select(['Version', 'Name', 'Checksum']).orderBy('Version').execute();
   } catch (error) {
     if (isMissingTable(error)) return null;
     throw error;

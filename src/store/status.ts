@@ -32,11 +32,7 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
   const newest =
     outbox.newestEventId === null
       ? undefined
-      : await db
-          .selectFrom('integration.OutboxEvent')
-          .select('CreatedUtc')
-          .where('EventId', '=', outbox.newestEventId)
-          .executeTakeFirst();
+      : await db.selectFrom('integration.OutboxEvent').select('CreatedUtc').where('EventId', '=', outbox.newestEventId).executeTakeFirst();
   const deliveries = await db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => [
@@ -56,9 +52,21 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
       latest: schema.latest,
       pending: schema.pending.map((file) => `${String(file.version).padStart(4, '0')}_${file.name}`),
     },
-    watermarks: watermarks.map((row) => ({ source: row.SourceName, lastKey: Number(row.LastKey), updatedUtc: iso(row.UpdatedUtc) as string })),
-    outbox: { events: Number(outbox.events), newestEventId: outbox.newestEventId === null ? null : Number(outbox.newestEventId), newestCreatedUtc: newestCreated },
-    deliveries: { pending: Number(deliveries.pending ?? 0), failed: Number(deliveries.failed ?? 0), oldestPendingDueUtc: iso(oldestDue.due as Date | null) },
+    watermarks: watermarks.map((row) => ({
+      source: row.SourceName,
+      lastKey: Number(row.LastKey),
+      updatedUtc: iso(row.UpdatedUtc) as string,
+    })),
+    outbox: {
+      events: Number(outbox.events),
+      newestEventId: outbox.newestEventId === null ? null : Number(outbox.newestEventId),
+      newestCreatedUtc: newestCreated,
+    },
+    deliveries: {
+      pending: Number(deliveries.pending ?? 0),
+      failed: Number(deliveries.failed ?? 0),
+      oldestPendingDueUtc: iso(oldestDue.due as Date | null),
+    },
     captureLagSeconds: newestCreated === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(newestCreated)) / 1000)),
   };
 }

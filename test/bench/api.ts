@@ -82,10 +82,16 @@ export async function run(): Promise<void> {
       latencies.sort((a, b) => a - b);
       typed.sort((a, b) => a - b);
       console.log(`api: ${EVENTS.toLocaleString('en-US')} events loaded in ${loadSeconds.toFixed(1)} s (PostgreSQL server)`);
-      console.log(`api: polling GET /api/v1/events limit ${PAGE}: ${Math.round(httpRate).toLocaleString('en-US')} events/s over ${read.toLocaleString('en-US')} events`);
-      console.log(`api: page latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`);
+      console.log(
+        `api: polling GET /api/v1/events limit ${PAGE}: ${Math.round(httpRate).toLocaleString('en-US')} events/s over ${read.toLocaleString('en-US')} events`,
+      );
+      console.log(
+        `api: page latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`,
+      );
       console.log(`api: type-filtered page p99 ${percentile(typed, 99).toFixed(1)} ms`);
-      console.log(`api: baseline (same page query without HTTP) ${Math.round(directRate).toLocaleString('en-US')} events/s; HTTP/baseline ${(httpRate / directRate).toFixed(2)}`);
+      console.log(
+        `api: baseline (same page query without HTTP) ${Math.round(directRate).toLocaleString('en-US')} events/s; HTTP/baseline ${(httpRate / directRate).toFixed(2)}`,
+      );
     } finally {
       await api.close();
     }

@@ -49,18 +49,27 @@ async function burst(): Promise<void> {
         if (result.status !== 'captured' || !result.full) break;
       }
     });
-    const count = await db.db.selectFrom('integration.OutboxEvent').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    console.log(`capture burst: ${Number(count.n)} events from 100,000 new clients in ${(ms / 1000).toFixed(2)} s = ${Math.round(Number(count.n) / (ms / 1000))} events/s (goal >= 20,000)`);
+    const count = await db.db
+      .selectFrom('integration.OutboxEvent')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    console.log(
+      `capture burst: ${Number(count.n)} events from 100,000 new clients in ${(ms / 1000).toFixed(2)} s = ${Math.round(Number(count.n) / (ms / 1000))} events/s (goal >= 20,000)`,
+    );
   });
 }
 
 async function invoiceCycles(invoices: number): Promise<{ idle: number; fast: number }> {
   return withBenchDatabase(async (db) => {
     await sql`INSERT INTO dbo."Invoice" ("ClientID", "Amount", "DueDate", "Description", "CreatedDate")
-      SELECT 1, 99, date '2026-02-05', 'Monthly Service Fee', timestamp '2026-01-01 00:00:00' FROM generate_series(1, ${invoices}::int) AS g`.execute(db.db);
+      SELECT 1, 99, date '2026-02-05', 'Monthly Service Fee', timestamp '2026-01-01 00:00:00' FROM generate_series(1, ${invoices}::int) AS g`.execute(
+      db.db,
+    );
     // Half the invoices have a payment, as a CRM in use for a while would.
     await sql`INSERT INTO dbo."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "PaymentDate")
-      SELECT "InvoiceID", 1, 99, 'Credit Card', true, timestamp '2026-01-02 00:00:00' FROM dbo."Invoice" WHERE "InvoiceID" % 2 = 0`.execute(db.db);
+      SELECT "InvoiceID", 1, 99, 'Credit Card', true, timestamp '2026-01-02 00:00:00' FROM dbo."Invoice" WHERE "InvoiceID" % 2 = 0`.execute(
+      db.db,
+    );
     await sql`ANALYZE`.execute(db.db);
     const ctx = testCaptureContext(db, { batchSize: 5000 });
     await captureAll(ctx);
@@ -69,7 +78,9 @@ async function invoiceCycles(invoices: number): Promise<{ idle: number; fast: nu
     const fast = await median(21, async () => {
       // Ten new payments on unpaid invoices: the fast path re-reads only those ten invoices.
       await sql`INSERT INTO dbo."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "PaymentDate")
-        SELECT g * 2 + 1, 1, 99, 'Credit Card', true, timestamp '2026-01-28 11:45:00' FROM generate_series(${next}::int, ${next + 9}::int) AS g`.execute(db.db);
+        SELECT g * 2 + 1, 1, 99, 'Credit Card', true, timestamp '2026-01-28 11:45:00' FROM generate_series(${next}::int, ${next + 9}::int) AS g`.execute(
+        db.db,
+      );
       next += 10;
       return captureCycle(ctx, payments, KEYED_EVENTS);
     });
@@ -80,9 +91,13 @@ async function invoiceCycles(invoices: number): Promise<{ idle: number; fast: nu
 export async function run(): Promise<void> {
   await burst();
   const small = await invoiceCycles(10_000);
-  console.log(`idle cycle (dbo.Client), 10,000 invoices: ${small.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${small.fast.toFixed(2)} ms`);
+  console.log(
+    `idle cycle (dbo.Client), 10,000 invoices: ${small.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${small.fast.toFixed(2)} ms`,
+  );
   const large = await invoiceCycles(1_000_000);
-  console.log(`idle cycle (dbo.Client), 1,000,000 invoices: ${large.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${large.fast.toFixed(2)} ms`);
+  console.log(
+    `idle cycle (dbo.Client), 1,000,000 invoices: ${large.idle.toFixed(2)} ms; fast-path payment cycle (10 payments): ${large.fast.toFixed(2)} ms`,
+  );
   console.log(`fast path at 1,000,000 / at 10,000: ${(large.fast / small.fast).toFixed(2)}x (goal <= 2x)`);
 }
 

@@ -24,7 +24,10 @@ describe('the outbox command', function () {
   describe('run --demo on the embedded database', () => {
     it('serves, fills the demo CRM, stops on SIGINT with exit 0, and reuses its data the second time', async () => {
       const config = path.join(dir, 'demo.json');
-      writeFileSync(config, JSON.stringify({ store: { url: `pglite:${path.join(dir, 'store')}` }, http: { port: 0 }, demo: { eventsPerSecond: 50 } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ store: { url: `pglite:${path.join(dir, 'store')}` }, http: { port: 0 }, demo: { eventsPerSecond: 50 } }),
+      );
 
       const first = startCli(['run', '--demo', '--config', config]);
       const [, address] = await first.waitFor(/HTTP server listening on (http:\/\/\S+)/);
@@ -50,7 +53,10 @@ describe('the outbox command', function () {
     });
 
     it('refuses --demo against a configured CRM, with exit code 2', async () => {
-      const result = await runCli(['run', '--demo'], { OUTBOX_STORE_URL: 'pglite:memory', OUTBOX_SOURCE_URL: 'postgres://crm@127.0.0.1:5432/crm' });
+      const result = await runCli(['run', '--demo'], {
+        OUTBOX_STORE_URL: 'pglite:memory',
+        OUTBOX_SOURCE_URL: 'postgres://crm@127.0.0.1:5432/crm',
+      });
       expect(result.code).to.equal(2);
       expectOneCleanLine(result.stderr);
       expect(result.stderr).to.match(/--demo .* only when source\.url is not set/);
@@ -131,12 +137,16 @@ describe('the outbox command', function () {
     });
 
     it('prints the whole T-SQL script for a DBA without connecting', async () => {
-      const result = await runCli(['migrate', '--print', '--all', '--dialect', 'mssql'], { OUTBOX_STORE_URL: 'mssql://u:p@127.0.0.1:1/crm' });
+      const result = await runCli(['migrate', '--print', '--all', '--dialect', 'mssql'], {
+        OUTBOX_STORE_URL: 'mssql://u:p@127.0.0.1:1/crm',
+      });
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout).to.match(/sp_getapplock @Resource = N'outbox:migrate'/);
       expect(result.stdout).to.match(/^GO$/m);
       expect(result.stdout).to.match(/CREATE TABLE integration\.OutboxEvent/);
-      expect(result.stdout).to.match(/INSERT INTO integration\.SchemaMigration \(Version, Name, Checksum\) VALUES \(1, N'integration_schema', '[0-9a-f]{64}'\);/);
+      expect(result.stdout).to.match(
+        /INSERT INTO integration\.SchemaMigration \(Version, Name, Checksum\) VALUES \(1, N'integration_schema', '[0-9a-f]{64}'\);/,
+      );
     });
   });
 });

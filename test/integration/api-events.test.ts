@@ -10,7 +10,13 @@ import { responseProblems } from '../support/openapi-check.js';
 let counter = 0;
 function event(type: NewEvent['type']): NewEvent {
   counter += 1;
-  return { type, sourceKey: `test:${counter}`, createdUtc: new Date(Date.UTC(2026, 0, 28, 10, 0, counter)), payload: { n: counter }, metadata: {} };
+  return {
+    type,
+    sourceKey: `test:${counter}`,
+    createdUtc: new Date(Date.UTC(2026, 0, 28, 10, 0, counter)),
+    payload: { n: counter },
+    metadata: {},
+  };
 }
 
 describeEachDialect('integration API: events, auth, operations', (suite) => {
@@ -22,7 +28,10 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
   /** Calls and checks the answer against the OpenAPI document (path as documented). */
   const checked = async (method: string, documented: string, path: string, key?: string, body?: unknown) => {
     const answer = await call(api.base, method, path, key, body);
-    expect(responseProblems(doc, method, documented, answer.status, answer.body), `${method} ${path} ${answer.status} ${answer.text}`).to.deep.equal([]);
+    expect(
+      responseProblems(doc, method, documented, answer.status, answer.body),
+      `${method} ${path} ${answer.status} ${answer.text}`,
+    ).to.deep.equal([]);
     return answer;
   };
 
@@ -42,7 +51,9 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
   it('serves a valid OpenAPI 3 document generated from the route schemas', async () => {
     const raw = (await call(api.base, 'GET', '/api/v1/openapi.json')).body;
     expect(raw.components.schemas.Error.properties.error.required).to.deep.equal(['code', 'message']);
-    expect(raw.paths['/api/v1/events'].get.responses['401'].content['application/json'].schema).to.deep.equal({ $ref: '#/components/schemas/Error' });
+    expect(raw.paths['/api/v1/events'].get.responses['401'].content['application/json'].schema).to.deep.equal({
+      $ref: '#/components/schemas/Error',
+    });
     const validated = (await SwaggerParser.validate(raw)) as { openapi: string; paths: Record<string, unknown> };
     expect(validated.openapi).to.match(/^3\./);
     expect(Object.keys(validated.paths)).to.include.members([
@@ -77,7 +88,11 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
     const { createApiKey, revokeApiKey } = await import('../../src/api/api-keys.js');
     const created = await createApiKey(suite.db, 'short-lived', ['events:read']);
     expect((await call(api.base, 'GET', '/api/v1/events?limit=1', created.key)).status).to.equal(200);
-    const used = await suite.db.db.selectFrom('integration.ApiKey').select(['LastUsedUtc', 'KeyHash']).where('ApiKeyId', '=', created.id).executeTakeFirstOrThrow();
+    const used = await suite.db.db
+      .selectFrom('integration.ApiKey')
+      .select(['LastUsedUtc', 'KeyHash'])
+      .where('ApiKeyId', '=', created.id)
+      .executeTakeFirstOrThrow();
     expect(used.LastUsedUtc).to.be.instanceOf(Date);
     expect(used.KeyHash.trim()).to.have.length(64).and.not.include(created.key);
     expect(await revokeApiKey(suite.db, String(created.id))).to.equal(true);
@@ -85,7 +100,13 @@ describeEachDialect('integration API: events, auth, operations', (suite) => {
   });
 
   it('pages through events with a cursor in the body and X-Paging-Cursor, none skipped or repeated', async () => {
-    await append(event('client.created'), event('lead.created'), event('payment.failed'), event('client.created'), event('invoice.created'));
+    await append(
+      event('client.created'),
+      event('lead.created'),
+      event('payment.failed'),
+      event('client.created'),
+      event('invoice.created'),
+    );
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 10; page += 1) {

@@ -34,8 +34,12 @@ describeEachDialect('integration API: rate limits per key and bucket', (suite) =
     expect(refused.headers.get('ratelimit-remaining')).to.equal('0');
     // Another key has its own bucket; the write bucket is separate from the read one.
     expect((await call(api.base, 'GET', '/api/v1/events', other)).status).to.equal(200);
-    expect((await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status).to.equal(201);
-    expect((await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status).to.equal(429);
+    expect(
+      (await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status,
+    ).to.equal(201);
+    expect(
+      (await call(api.base, 'POST', '/api/v1/webhooks/subscriptions', key, { url: 'https://r.example', event_types: ['*'] })).status,
+    ).to.equal(429);
     clock += 1000;
     expect((await call(api.base, 'GET', '/api/v1/events', key)).status).to.equal(200);
   });
@@ -57,7 +61,13 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
     if (suite.dialect === 'pglite') this.skip();
     const key = await keyWith(suite.db, 'events:read');
     const other = await suite.openAnother('slow-writer');
-    const ev = (n: number) => ({ type: 'client.created' as const, sourceKey: `conc:${n}`, createdUtc: new Date('2026-01-28T10:00:00Z'), payload: { n }, metadata: {} });
+    const ev = (n: number) => ({
+      type: 'client.created' as const,
+      sourceKey: `conc:${n}`,
+      createdUtc: new Date('2026-01-28T10:00:00Z'),
+      payload: { n },
+      metadata: {},
+    });
     await suite.db.db.transaction().execute((trx) => appendEvents(trx, suite.db.dialect, 7, [ev(1)]));
     const seen: number[] = [];
     let cursor = '';

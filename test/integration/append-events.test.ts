@@ -12,7 +12,12 @@ describeEachDialect('appending events to the outbox', (suite) => {
 
   before(async () => {
     const add = (url: string, types: string, enabled = true) =>
-      suite.db.dialect.insertReturningId(suite.db.db, 'integration.WebhookSubscription', { Url: url, EventTypes: types, Secret: 'whsec_x', Enabled: enabled }, 'SubscriptionId');
+      suite.db.dialect.insertReturningId(
+        suite.db.db,
+        'integration.WebhookSubscription',
+        { Url: url, EventTypes: types, Secret: 'whsec_x', Enabled: enabled },
+        'SubscriptionId',
+      );
     subscriptions = {
       all: await add('http://a.example/hook', '*'),
       clients: await add('http://b.example/hook', 'client.*,lead.created'),
@@ -22,13 +27,15 @@ describeEachDialect('appending events to the outbox', (suite) => {
   });
 
   it('writes the events in order and queues a delivery per matching enabled subscription', async () => {
-    const result = await suite.db.db.transaction().execute((trx) =>
-      appendEvents(trx, suite.db.dialect, 92, [
-        event('client.created', 'dbo.Client:1', { client_id: 1, first_name: 'Zoë', amount: 99.5, note: null }),
-        event('lead.created', 'dbo.Client:2', { client_id: 2 }),
-        event('payment.succeeded', 'dbo.InvoicePayment:7', { payment_id: 7 }),
-      ]),
-    );
+    const result = await suite.db.db
+      .transaction()
+      .execute((trx) =>
+        appendEvents(trx, suite.db.dialect, 92, [
+          event('client.created', 'dbo.Client:1', { client_id: 1, first_name: 'Zoë', amount: 99.5, note: null }),
+          event('lead.created', 'dbo.Client:2', { client_id: 2 }),
+          event('payment.succeeded', 'dbo.InvoicePayment:7', { payment_id: 7 }),
+        ]),
+      );
     expect(result).to.deep.equal({ inserted: 3, deliveries: 5 });
     const rows = await suite.db.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).orderBy('EventId').execute();
     expect(rows.map((r) => r.EventType)).to.deep.equal(['client.created', 'lead.created', 'payment.succeeded']);
@@ -36,7 +43,10 @@ describeEachDialect('appending events to the outbox', (suite) => {
     expect(first).to.deep.include({ type: 'client.created', createdUtc: '2026-01-28T10:30:00.250Z', companyId: 92 });
     expect(first.payload).to.deep.equal({ client_id: 1, first_name: 'Zoë', amount: 99.5, note: null });
     expect(JSON.parse(envelopeJson(rows[0]!))).to.deep.equal(first);
-    const deliveries = await suite.db.db.selectFrom('integration.WebhookDelivery').select(['EventId', 'SubscriptionId', 'Status']).execute();
+    const deliveries = await suite.db.db
+      .selectFrom('integration.WebhookDelivery')
+      .select(['EventId', 'SubscriptionId', 'Status'])
+      .execute();
     const bySubscription = (id: number) => deliveries.filter((d) => d.SubscriptionId === id).length;
     expect(bySubscription(subscriptions.all)).to.equal(3);
     expect(bySubscription(subscriptions.clients)).to.equal(2);
@@ -46,11 +56,16 @@ describeEachDialect('appending events to the outbox', (suite) => {
   });
 
   it('skips an event whose type and source key are already in the outbox, and queues nothing for it', async () => {
-    const result = await suite.db.db.transaction().execute((trx) =>
-      appendEvents(trx, suite.db.dialect, 92, [event('client.created', 'dbo.Client:1'), event('payment.failed', 'dbo.InvoicePayment:8')]),
-    );
+    const result = await suite.db.db
+      .transaction()
+      .execute((trx) =>
+        appendEvents(trx, suite.db.dialect, 92, [event('client.created', 'dbo.Client:1'), event('payment.failed', 'dbo.InvoicePayment:8')]),
+      );
     expect(result).to.deep.equal({ inserted: 1, deliveries: 2 });
-    const count = await suite.db.db.selectFrom('integration.OutboxEvent').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await suite.db.db
+      .selectFrom('integration.OutboxEvent')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).to.equal(4);
   });
 
@@ -63,7 +78,11 @@ describeEachDialect('appending events to the outbox', (suite) => {
       })
       .catch((e: Error) => e.message);
     expect(failure).to.equal('crash before commit');
-    const found = await suite.db.db.selectFrom('integration.OutboxEvent').select('EventId').where('EventType', '=', 'agreement.signed').execute();
+    const found = await suite.db.db
+      .selectFrom('integration.OutboxEvent')
+      .select('EventId')
+      .where('EventType', '=', 'agreement.signed')
+      .execute();
     expect(found).to.deep.equal([]);
   });
 });

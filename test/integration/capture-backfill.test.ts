@@ -3,29 +3,46 @@ import { backfill } from '../../src/capture/backfill.js';
 import { eventsOf, captureAll, testCaptureContext } from '../support/capture.js';
 import { describeEachDialect } from '../support/databases.js';
 
-describeEachDialect('capture: outbox backfill --since', (suite) => {
-  it('emits the history since the date once, resuming after an interruption, with metadata.backfill', async () => {
-    const db = suite.db;
-    for (let i = 0; i < 25; i++) {
-      await db.db.insertInto('dbo.Client').values({ FirstName: `Old${i}`, LastName: 'X', Email: null, Phone: null, StatusID: 42, EmployeeID: 7, AffiliateID: null, LeadSource: null, CreatedDate: `2026-01-${String(1 + (i % 28)).padStart(2, '0')} 09:00:00` }).execute();
-    }
-    const ctx = testCaptureContext(db, { batchSize: 10 });
-    await captureAll(ctx); // first start: nothing old is emitted
-    expect(await eventsOf(db, 'client.created')).to.have.length(0);
-    let pages = 0;
-    const interrupted = await backfill(ctx, '2026-01-01', ['client.created', 'lead.created'], () => {
-      pages += 1;
-      if (pages === 1) throw new Error('interrupted');
-    }).catch((e: Error) => e.message);
-    expect(interrupted).to.equal('interrupted');
-    const partial = await eventsOf(db, 'client.created');
-    expect(partial).to.have.length(10);
-    await backfill(ctx, '2026-01-01', ['client.created', 'lead.created']);
-    const events = await eventsOf(db, 'client.created');
-    // The seed's Jane Smith (2025) is before the date; the 25 rows of January 2026 are in.
-    expect(events).to.have.length(25);
-    expect(new Set(events.map((e) => e.sourceKey)).size).to.equal(25);
-    expect(events.every((e) => e.metadata['backfill'] === true)).to.equal(true);
-    expect(await db.db.selectFrom('integration.CaptureBackfill').select('SourceName').execute()).to.deep.equal([]);
-  });
-}, { demoCrm: true });
+describeEachDialect(
+  'capture: outbox backfill --since',
+  (suite) => {
+    it('emits the history since the date once, resuming after an interruption, with metadata.backfill', async () => {
+      const db = suite.db;
+      for (let i = 0; i < 25; i++) {
+        await db.db
+          .insertInto('dbo.Client')
+          .values({
+            FirstName: `Old${i}`,
+            LastName: 'X',
+            Email: null,
+            Phone: null,
+            StatusID: 42,
+            EmployeeID: 7,
+            AffiliateID: null,
+            LeadSource: null,
+            CreatedDate: `2026-01-${String(1 + (i % 28)).padStart(2, '0')} 09:00:00`,
+          })
+          .execute();
+      }
+      const ctx = testCaptureContext(db, { batchSize: 10 });
+      await captureAll(ctx); // first start: nothing old is emitted
+      expect(await eventsOf(db, 'client.created')).to.have.length(0);
+      let pages = 0;
+      const interrupted = await backfill(ctx, '2026-01-01', ['client.created', 'lead.created'], () => {
+        pages += 1;
+        if (pages === 1) throw new Error('interrupted');
+      }).catch((e: Error) => e.message);
+      expect(interrupted).to.equal('interrupted');
+      const partial = await eventsOf(db, 'client.created');
+      expect(partial).to.have.length(10);
+      await backfill(ctx, '2026-01-01', ['client.created', 'lead.created']);
+      const events = await eventsOf(db, 'client.created');
+      // The seed's Jane Smith (2025) is before the date; the 25 rows of January 2026 are in.
+      expect(events).to.have.length(25);
+      expect(new Set(events.map((e) => e.sourceKey)).size).to.equal(25);
+      expect(events.every((e) => e.metadata['backfill'] === true)).to.equal(true);
+      expect(await db.db.selectFrom('integration.CaptureBackfill').select('SourceName').execute()).to.deep.equal([]);
+    });
+  },
+  { demoCrm: true },
+);

@@ -27,18 +27,49 @@ describeEachDialect(
       const names = tables.rows.map((row) => `${row.s}.${row.t}`);
       expect(names).to.deep.equal([
         'api.vwInvoiceDetails',
-        'dbo.AgreementSigned', 'dbo.AgreementTerms', 'dbo.Client', 'dbo.ClientDoc', 'dbo.ClientStatus', 'dbo.ClientStatusHistory',
-        'dbo.DocType', 'dbo.Employee', 'dbo.Invoice', 'dbo.InvoicePayment', 'dbo.TeamRole',
+        'dbo.AgreementSigned',
+        'dbo.AgreementTerms',
+        'dbo.Client',
+        'dbo.ClientDoc',
+        'dbo.ClientStatus',
+        'dbo.ClientStatusHistory',
+        'dbo.DocType',
+        'dbo.Employee',
+        'dbo.Invoice',
+        'dbo.InvoicePayment',
+        'dbo.TeamRole',
       ]);
       expect(tables.rows.find((row) => row.t === 'vwInvoiceDetails')?.k).to.equal('VIEW');
     });
 
     it('derives invoice status in the view from payments', async () => {
       const db = suite.db.db;
-      const invoiceId = await suite.db.dialect.insertReturningId(db, 'dbo.Invoice', { ClientID: 1, Amount: 100, DueDate: '2026-02-01', Description: 'Test', CreatedDate: '2026-01-01 10:00:00' }, 'InvoiceID');
-      const status = async () => (await db.selectFrom('api.vwInvoiceDetails').select(['InvoiceStatus', 'TotalPaid', 'Balance']).where('InvoiceID', '=', invoiceId).executeTakeFirstOrThrow());
+      const invoiceId = await suite.db.dialect.insertReturningId(
+        db,
+        'dbo.Invoice',
+        { ClientID: 1, Amount: 100, DueDate: '2026-02-01', Description: 'Test', CreatedDate: '2026-01-01 10:00:00' },
+        'InvoiceID',
+      );
+      const status = async () =>
+        await db
+          .selectFrom('api.vwInvoiceDetails')
+          .select(['InvoiceStatus', 'TotalPaid', 'Balance'])
+          .where('InvoiceID', '=', invoiceId)
+          .executeTakeFirstOrThrow();
       const pay = (amount: number, ok: boolean) =>
-        db.insertInto('dbo.InvoicePayment').values({ InvoiceID: invoiceId, ClientID: 1, Amount: amount, PaymentMethod: 'ACH', IsSuccessful: ok, FailureReason: ok ? null : 'declined', TransactionID: null, PaymentDate: '2026-01-02 10:00:00' }).execute();
+        db
+          .insertInto('dbo.InvoicePayment')
+          .values({
+            InvoiceID: invoiceId,
+            ClientID: 1,
+            Amount: amount,
+            PaymentMethod: 'ACH',
+            IsSuccessful: ok,
+            FailureReason: ok ? null : 'declined',
+            TransactionID: null,
+            PaymentDate: '2026-01-02 10:00:00',
+          })
+          .execute();
       expect(await status()).to.deep.equal({ InvoiceStatus: 'Unpaid', TotalPaid: 0, Balance: 100 });
       await pay(100, false);
       expect((await status()).InvoiceStatus).to.equal('Failed');
@@ -49,19 +80,34 @@ describeEachDialect(
     });
 
     it('simulates every kind of CRM activity, in transactions', async () => {
-      const simulator = new CrmSimulator(suite.db, { eventsPerSecond: 100, timezone: 'America/New_York', random: seeded(7) }, silentLogger());
+      const simulator = new CrmSimulator(
+        suite.db,
+        { eventsPerSecond: 100, timezone: 'America/New_York', random: seeded(7) },
+        silentLogger(),
+      );
       const before = await counts(suite);
       for (let i = 0; i < 150; i++) await simulator.step();
       const after = await counts(suite);
       for (const table of Object.keys(before) as (keyof typeof before)[]) {
         expect(after[table], table).to.be.greaterThan(before[table]);
       }
-      expect([...simulator.counts.keys()].sort()).to.include.members(['agreement', 'client', 'conversion', 'document', 'failed_payment', 'invoice', 'lead', 'payment']);
+      expect([...simulator.counts.keys()].sort()).to.include.members([
+        'agreement',
+        'client',
+        'conversion',
+        'document',
+        'failed_payment',
+        'invoice',
+        'lead',
+        'payment',
+      ]);
       // A conversion changes the client and appends its history in one transaction.
       const mismatched = await sql<{ n: number }>`
         SELECT COUNT(*) AS n FROM dbo."Client" c
         WHERE c."StatusID" <> COALESCE((SELECT h."StatusID" FROM dbo."ClientStatusHistory" h
-          WHERE h."ClientStatusHistoryID" = (SELECT MAX(h2."ClientStatusHistoryID") FROM dbo."ClientStatusHistory" h2 WHERE h2."ClientID" = c."ClientID")), c."StatusID")`.execute(suite.db.db);
+          WHERE h."ClientStatusHistoryID" = (SELECT MAX(h2."ClientStatusHistoryID") FROM dbo."ClientStatusHistory" h2 WHERE h2."ClientID" = c."ClientID")), c."StatusID")`.execute(
+        suite.db.db,
+      );
       expect(Number(mismatched.rows[0]?.n)).to.equal(0);
     });
 
@@ -81,8 +127,17 @@ describeEachDialect(
 );
 
 async function counts(suite: { db: { db: import('../../src/db/dialect.js').Db } }) {
-  const count = async (table: 'dbo.Client' | 'dbo.ClientStatusHistory' | 'dbo.Invoice' | 'dbo.InvoicePayment' | 'dbo.ClientDoc' | 'dbo.AgreementSigned') =>
-    Number((await suite.db.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (
+    table: 'dbo.Client' | 'dbo.ClientStatusHistory' | 'dbo.Invoice' | 'dbo.InvoicePayment' | 'dbo.ClientDoc' | 'dbo.AgreementSigned',
+  ) =>
+    Number(
+      (
+        await suite.db.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     clients: await count('dbo.Client'),
     history: await count('dbo.ClientStatusHistory'),

@@ -44,13 +44,23 @@ for (const kind of ['postgres', 'pglite'] as const) {
       receiver = http.createServer((_req, res) => res.writeHead(204).end());
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      await db.dialect.insertReturningId(db.db, 'integration.WebhookSubscription', { Url: receiverUrl, EventTypes: '*', Secret: 'whsec_x' }, 'SubscriptionId');
+      await db.dialect.insertReturningId(
+        db.db,
+        'integration.WebhookSubscription',
+        { Url: receiverUrl, EventTypes: '*', Secret: 'whsec_x' },
+        'SubscriptionId',
+      );
       // A port that was just free: nothing listens there now.
       const closed = http.createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/closed`;
       await new Promise((resolve) => closed.close(resolve));
-      await db.dialect.insertReturningId(db.db, 'integration.WebhookSubscription', { Url: closedUrl, EventTypes: '*', Secret: 'whsec_y' }, 'SubscriptionId');
+      await db.dialect.insertReturningId(
+        db.db,
+        'integration.WebhookSubscription',
+        { Url: closedUrl, EventTypes: '*', Secret: 'whsec_y' },
+        'SubscriptionId',
+      );
       await db.close();
     });
 
@@ -76,7 +86,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
 
     it('fails a time zone that does not match the CRM server, with the fix', async () => {
-      const results = await runDoctor(validateConfig({ store: { url }, source: { timezone: 'Pacific/Kiritimati' } }), { probeUrl: async () => 200 });
+      const results = await runDoctor(validateConfig({ store: { url }, source: { timezone: 'Pacific/Kiritimati' } }), {
+        probeUrl: async () => 200,
+      });
       const zone = byName(results, 'source time zone');
       expect(zone.ok).to.equal(false);
       expect(zone.detail).to.match(/840 minutes off|-840 minutes off/);
@@ -98,7 +110,9 @@ describe('outbox doctor on a broken configuration', function () {
   it('reports the connection failure with a fix and exits 1', async () => {
     const result = await runCli(['doctor'], { OUTBOX_STORE_URL: 'postgres://outbox:s3cret@127.0.0.1:1/crm' });
     expect(result.code).to.equal(1);
-    expect(result.stdout).to.match(/^FAIL\s+store connection\s+store database postgres:\/\/outbox@127\.0\.0\.1:1\/crm: connection refused/m);
+    expect(result.stdout).to.match(
+      /^FAIL\s+store connection\s+store database postgres:\/\/outbox@127\.0\.0\.1:1\/crm: connection refused/m,
+    );
     expect(result.stdout).to.match(/fix: check store\.url/);
     expect(result.stdout + result.stderr).not.to.contain('s3cret');
   });

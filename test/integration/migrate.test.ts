@@ -16,7 +16,11 @@ describeEachDialect('store migrations', (suite) => {
     expect(state.pending).to.deep.equal([]);
     expect(state.applied.map((row) => row.Checksum.trim())).to.deep.equal(files.map((file) => file.checksum));
     for (const table of ['OutboxEvent', 'CaptureWatermark', 'WebhookSubscription', 'WebhookDelivery', 'DeliveryAttempt', 'ApiKey']) {
-      const found = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'integration' AND TABLE_NAME = ${table}`.execute(suite.db.db);
+      const found = await sql<{
+        n: number;
+      }>`SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'integration' AND TABLE_NAME = ${table}`.execute(
+        suite.db.db,
+      );
       expect(Number(found.rows[0]?.n), table).to.equal(1);
     }
   });
@@ -30,12 +34,22 @@ describeEachDialect('store migrations', (suite) => {
   });
 
   it('refuses a store whose applied migration file was edited, naming the file', async () => {
-    await suite.db.db.updateTable('integration.SchemaMigration').set({ Checksum: 'f'.repeat(64) }).where('Version', '=', 1).execute();
+    await suite.db.db
+      .updateTable('integration.SchemaMigration')
+      .set({ Checksum: 'f'.repeat(64) })
+      .where('Version', '=', 1)
+      .execute();
     try {
-      const error = await readSchemaState(suite.db).then(() => null, (e: unknown) => e);
+      const error = await readSchemaState(suite.db).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(SchemaError);
       expect((error as Error).message).to.match(/0001_integration_schema\.sql was changed after it was applied/);
-      const refused = await migrate(suite.db, silentLogger()).then(() => null, (e: unknown) => e);
+      const refused = await migrate(suite.db, silentLogger()).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(refused).to.be.instanceOf(SchemaError);
     } finally {
       const original = listMigrationFiles(suite.db.dialect.name)[0]!.checksum;
@@ -45,17 +59,23 @@ describeEachDialect('store migrations', (suite) => {
 
   it('reports a store behind this release for a service started without DDL rights', async () => {
     const last = listMigrationFiles(suite.db.dialect.name).length;
-    const row = await suite.db.db.selectFrom('integration.SchemaMigration').selectAll().where('Version', '=', last).executeTakeFirstOrThrow();
+    const row = await suite.db.db
+      .selectFrom('integration.SchemaMigration')
+      .selectAll()
+      .where('Version', '=', last)
+      .executeTakeFirstOrThrow();
     await suite.db.db.deleteFrom('integration.SchemaMigration').where('Version', '=', last).execute();
     try {
-      const error = await assertSchemaCurrent(suite.db).then(() => null, (e: unknown) => e);
+      const error = await assertSchemaCurrent(suite.db).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(SchemaError);
       expect((error as Error).message).to.match(/run 'outbox migrate'/);
     } finally {
       await suite.db.db.insertInto('integration.SchemaMigration').values(row).execute();
     }
   });
-
 });
 
 describeEachDialect(

@@ -78,13 +78,31 @@ describe('a database outage during a run [postgres]', function () {
     const messages: string[] = [];
     const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
     logger.on('data', (info: { message: string }) => messages.push(info.message));
-    const loop = new CaptureLoop(testCaptureContext(relayed, { logger, now: () => new Date() }), { pollIntervalMs: 50, reconcileCron: null });
+    const loop = new CaptureLoop(testCaptureContext(relayed, { logger, now: () => new Date() }), {
+      pollIntervalMs: 50,
+      reconcileCron: null,
+    });
 
     const clientEvents = async () =>
-      (await direct.db.selectFrom('integration.OutboxEvent').select('SourceKey').where('SourceKey', 'like', 'dbo.Client:%').execute()).map((r) => r.SourceKey);
+      (await direct.db.selectFrom('integration.OutboxEvent').select('SourceKey').where('SourceKey', 'like', 'dbo.Client:%').execute()).map(
+        (r) => r.SourceKey,
+      );
     const addClients = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        await direct.db.insertInto('dbo.Client').values({ FirstName: 'Out', LastName: `Age${i}`, Email: null, Phone: null, StatusID: 10, EmployeeID: null, AffiliateID: null, LeadSource: null, CreatedDate: '2026-01-28 12:00:00' }).execute();
+        await direct.db
+          .insertInto('dbo.Client')
+          .values({
+            FirstName: 'Out',
+            LastName: `Age${i}`,
+            Email: null,
+            Phone: null,
+            StatusID: 10,
+            EmployeeID: null,
+            AffiliateID: null,
+            LeadSource: null,
+            CreatedDate: '2026-01-28 12:00:00',
+          })
+          .execute();
       }
     };
 

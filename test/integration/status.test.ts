@@ -18,12 +18,23 @@ describeEachDialect('store status', (suite) => {
   });
 
   it('counts events, deliveries and watermarks, and measures lag from the newest event', async () => {
-    await suite.db.dialect.insertReturningId(suite.db.db, 'integration.WebhookSubscription', { Url: 'http://a.example/', EventTypes: '*', Secret: 'whsec_x' }, 'SubscriptionId');
+    await suite.db.dialect.insertReturningId(
+      suite.db.db,
+      'integration.WebhookSubscription',
+      { Url: 'http://a.example/', EventTypes: '*', Secret: 'whsec_x' },
+      'SubscriptionId',
+    );
     await suite.db.db.transaction().execute((trx) =>
-      appendEvents(trx, suite.db.dialect, 1, [
-        { type: 'lead.created', sourceKey: 'dbo.Client:1', createdUtc: new Date('2026-03-01T12:00:00Z'), payload: {}, metadata: {} },
-        { type: 'lead.created', sourceKey: 'dbo.Client:2', createdUtc: new Date('2026-03-01T12:00:30Z'), payload: {}, metadata: {} },
-      ], new Date('2026-03-01T12:01:00Z')),
+      appendEvents(
+        trx,
+        suite.db.dialect,
+        1,
+        [
+          { type: 'lead.created', sourceKey: 'dbo.Client:1', createdUtc: new Date('2026-03-01T12:00:00Z'), payload: {}, metadata: {} },
+          { type: 'lead.created', sourceKey: 'dbo.Client:2', createdUtc: new Date('2026-03-01T12:00:30Z'), payload: {}, metadata: {} },
+        ],
+        new Date('2026-03-01T12:01:00Z'),
+      ),
     );
     await suite.db.db.updateTable('integration.WebhookDelivery').set({ Status: 'failed' }).where('EventId', '=', 1).execute();
     await suite.db.db.insertInto('integration.CaptureWatermark').values({ SourceName: 'dbo.Client', LastKey: 2 }).execute();

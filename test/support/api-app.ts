@@ -15,7 +15,12 @@ export interface RunningApi {
 }
 
 /** The HTTP app on a real socket: 127.0.0.1, an ephemeral port. */
-export async function startApi(store: Database, config: ConfigInput = {}, options: HttpAppOptions = {}, source: Database = store): Promise<RunningApi> {
+export async function startApi(
+  store: Database,
+  config: ConfigInput = {},
+  options: HttpAppOptions = {},
+  source: Database = store,
+): Promise<RunningApi> {
   const ctx: ServiceContext = { config: validateConfig(config), logger: silentLogger(), store, source };
   const app = await buildHttpApp(ctx, options);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -35,7 +40,14 @@ export interface Answer {
   text: string;
 }
 
-export async function call(base: string, method: string, path: string, key?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  key?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -53,7 +53,9 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       } finally {
         await admin.close();
       }
-      const url = MSSQL_URL.includes('://') ? MSSQL_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) : `${MSSQL_URL.replace(/;?\s*(Database|Initial Catalog)\s*=[^;]*/i, '')};Database=${name}`;
+      const url = MSSQL_URL.includes('://')
+        ? MSSQL_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`)
+        : `${MSSQL_URL.replace(/;?\s*(Database|Initial Catalog)\s*=[^;]*/i, '')};Database=${name}`;
       return {
         url,
         drop: async () => {
@@ -132,7 +134,11 @@ export function describeEachDialect(title: string, body: (suite: DialectSuite) =
         }
         this.timeout(120_000);
         testDb = await createTestDatabase(dialect);
-        database = await openDatabase(parseDatabaseUrl(testDb.url), { role: 'store', connectTimeoutMs: 15000, poolMax: options.poolMax ?? 5 });
+        database = await openDatabase(parseDatabaseUrl(testDb.url), {
+          role: 'store',
+          connectTimeoutMs: 15000,
+          poolMax: options.poolMax ?? 5,
+        });
         if (options.migrate !== false) await migrate(database, silentLogger());
         if (options.demoCrm) await ensureDemoCrm(database);
       });

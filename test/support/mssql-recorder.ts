@@ -67,7 +67,17 @@ export function recordingMssqlDatabase(respond: Responder = () => []): { databas
     db,
     dialect: mssqlDialect,
     role: 'store',
-    target: { kind: 'mssql', server: 'snapshot', port: 1433, instanceName: null, database: 'crm', user: 'outbox', password: '', encrypt: true, trustServerCertificate: false },
+    target: {
+      kind: 'mssql',
+      server: 'snapshot',
+      port: 1433,
+      instanceName: null,
+      database: 'crm',
+      user: 'outbox',
+      password: '',
+      encrypt: true,
+      trustServerCertificate: false,
+    },
     close: () => db.destroy(),
   };
   return { database, statements };

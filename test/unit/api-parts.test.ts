@@ -11,10 +11,21 @@ describe('API parts without a database', () => {
   it('round-trips cursors and refuses tampered ones with a 400', () => {
     const position = { key: '7400', eventId: 12 };
     expect(decodeEventCursor(encodeEventCursor(position), postgresApi.isValidKey)).to.deep.equal(position);
-    expect(decodeEventCursor(encodeEventCursor({ key: '0x00000000000007D1', eventId: 3 }), mssqlApi.isValidKey).key).to.equal('0x00000000000007D1');
+    expect(decodeEventCursor(encodeEventCursor({ key: '0x00000000000007D1', eventId: 3 }), mssqlApi.isValidKey).key).to.equal(
+      '0x00000000000007D1',
+    );
     expect(decodeIdCursor(encodeIdCursor(41))).to.equal(41);
-    for (const bad of ['', '!!', 'e30', Buffer.from('{"k":"1; drop","e":1}').toString('base64url'), Buffer.from('{"k":"1","e":-1}').toString('base64url'), encodeEventCursor({ key: '99999999999999999999', eventId: 1 })]) {
-      expect(() => decodeEventCursor(bad, postgresApi.isValidKey), bad).to.throw(ApiError).with.property('statusCode', 400);
+    for (const bad of [
+      '',
+      '!!',
+      'e30',
+      Buffer.from('{"k":"1; drop","e":1}').toString('base64url'),
+      Buffer.from('{"k":"1","e":-1}').toString('base64url'),
+      encodeEventCursor({ key: '99999999999999999999', eventId: 1 }),
+    ]) {
+      expect(() => decodeEventCursor(bad, postgresApi.isValidKey), bad)
+        .to.throw(ApiError)
+        .with.property('statusCode', 400);
     }
     expect(() => decodeEventCursor(encodeEventCursor({ key: '7400', eventId: 1 }), mssqlApi.isValidKey)).to.throw(ApiError);
   });
@@ -37,7 +48,15 @@ describe('API parts without a database', () => {
     expect((await dev.check('/relative')).ok).to.equal(false);
     expect((await dev.check('https://user:pw@a.example/')).ok).to.equal(false);
     expect(await prod.check('https://hooks.example.com/x')).to.deep.equal({ ok: true });
-    for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/', 'https://172.20.0.1/', 'https://169.254.169.254/', 'https://[fd00::1]/', 'https://[::ffff:10.0.0.1]/', 'https://api.localhost/']) {
+    for (const url of [
+      'http://hooks.example.com/x',
+      'https://127.0.0.1/',
+      'https://172.20.0.1/',
+      'https://169.254.169.254/',
+      'https://[fd00::1]/',
+      'https://[::ffff:10.0.0.1]/',
+      'https://api.localhost/',
+    ]) {
       expect((await prod.check(url)).ok, url).to.equal(false);
     }
   });

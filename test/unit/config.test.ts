@@ -35,7 +35,13 @@ describe('configuration', () => {
     writeFileSync(file, JSON.stringify({ companyId: 5, http: { port: 9000 }, source: { timezone: 'Europe/London' } }));
     const config = loadConfig({
       file,
-      env: { OUTBOX_HTTP_PORT: '9100', OUTBOX_COMPANY_ID: '92', OUTBOX_SOURCE_TIMEZONE: 'America/New_York', OUTBOX_ENV: 'production', OUTBOX_LOG_LEVEL: 'debug' },
+      env: {
+        OUTBOX_HTTP_PORT: '9100',
+        OUTBOX_COMPANY_ID: '92',
+        OUTBOX_SOURCE_TIMEZONE: 'America/New_York',
+        OUTBOX_ENV: 'production',
+        OUTBOX_LOG_LEVEL: 'debug',
+      },
     });
     expect(config.http.port).to.equal(9100);
     expect(config.companyId).to.equal(92);
@@ -58,7 +64,9 @@ describe('configuration', () => {
 
   it('refuses a bad database URL without ever showing its password', () => {
     const message = loadError({ OUTBOX_STORE_URL: 'mysql://admin:hunter2@db/crm' });
-    expect(message).to.match(/^config: store\.url \(OUTBOX_STORE_URL or the config file\) is not a database URL this service understands; expected e\.g\. pglite:/);
+    expect(message).to.match(
+      /^config: store\.url \(OUTBOX_STORE_URL or the config file\) is not a database URL this service understands; expected e\.g\. pglite:/,
+    );
     expect(message).not.to.contain('hunter2');
     expect(loadError({ OUTBOX_SOURCE_URL: 'Server=db;User Id=sa;Password=hunter2' })).not.to.contain('hunter2');
   });
@@ -83,20 +91,46 @@ describe('database URLs', () => {
   });
 
   it('reads PostgreSQL URLs', () => {
-    expect(parseDatabaseUrl('postgres://app:pw@db.internal:6432/crm')).to.include({ kind: 'postgres', host: 'db.internal', port: 6432, database: 'crm', user: 'app' });
+    expect(parseDatabaseUrl('postgres://app:pw@db.internal:6432/crm')).to.include({
+      kind: 'postgres',
+      host: 'db.internal',
+      port: 6432,
+      database: 'crm',
+      user: 'app',
+    });
   });
 
   it('reads mssql:// URLs, encrypting by default', () => {
     expect(parseDatabaseUrl('mssql://outbox:p%40ss@sql01:1433/CRM?trustServerCertificate=true')).to.deep.equal({
-      kind: 'mssql', server: 'sql01', port: 1433, instanceName: null, database: 'CRM', user: 'outbox', password: 'p@ss', encrypt: true, trustServerCertificate: true,
+      kind: 'mssql',
+      server: 'sql01',
+      port: 1433,
+      instanceName: null,
+      database: 'CRM',
+      user: 'outbox',
+      password: 'p@ss',
+      encrypt: true,
+      trustServerCertificate: true,
     });
   });
 
   it('reads the ADO.NET connection strings SQL Server DBAs already have', () => {
     expect(parseDatabaseUrl('Server=tcp:sql01,1444;Database=CRM;User Id=outbox;Password="a;b";Encrypt=False')).to.deep.equal({
-      kind: 'mssql', server: 'sql01', port: 1444, instanceName: null, database: 'CRM', user: 'outbox', password: 'a;b', encrypt: false, trustServerCertificate: false,
+      kind: 'mssql',
+      server: 'sql01',
+      port: 1444,
+      instanceName: null,
+      database: 'CRM',
+      user: 'outbox',
+      password: 'a;b',
+      encrypt: false,
+      trustServerCertificate: false,
     });
-    expect(parseDatabaseUrl('Data Source=SQL01\\CRMPROD;Initial Catalog=CRM;User ID=u;Password=p')).to.include({ server: 'SQL01', instanceName: 'CRMPROD', port: null });
+    expect(parseDatabaseUrl('Data Source=SQL01\\CRMPROD;Initial Catalog=CRM;User ID=u;Password=p')).to.include({
+      server: 'SQL01',
+      instanceName: 'CRMPROD',
+      port: null,
+    });
   });
 
   it('says what is missing from an incomplete URL', () => {

@@ -55,7 +55,10 @@ describe('log files and correlation', () => {
     const { withCorrelation } = await import('../../src/logging/correlation.js');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-logs-'));
     try {
-      const transports = configuredTransports({ level: 'info', format: 'text', file: { enabled: true, directory: dir, maxSize: '1m', maxFiles: '2d' }, windowsEventLog: true }, 'linux');
+      const transports = configuredTransports(
+        { level: 'info', format: 'text', file: { enabled: true, directory: dir, maxSize: '1m', maxFiles: '2d' }, windowsEventLog: true },
+        'linux',
+      );
       expect(transports).to.have.length(1);
       const logger = createLogger({ level: 'info', format: 'text', env: 'development', transports });
       logger.transports.filter((t) => t instanceof winston.transports.Console).forEach((t) => logger.remove(t));

@@ -27,7 +27,9 @@ function render(name: string, statements: { sql: string; parameters: readonly un
   return `-- == ${name} ==\n${body}\n`;
 }
 
-const parts = readdirSync(CASES_DIR).filter((file) => file.endsWith('.js')).map((file) => file.replace(/\.js$/, ''));
+const parts = readdirSync(CASES_DIR)
+  .filter((file) => file.endsWith('.js'))
+  .map((file) => file.replace(/\.js$/, ''));
 
 describe('SQL Server statements match their reviewed snapshots (test/snapshots/mssql)', () => {
   for (const part of parts) {

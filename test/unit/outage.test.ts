@@ -5,7 +5,9 @@ import { backoffMs, isTransientDatabaseError, OutageLog } from '../../src/servic
 describe('database outages', () => {
   it('tells transient errors from permanent ones', () => {
     expect(isTransientDatabaseError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).to.equal(true);
-    expect(isTransientDatabaseError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).to.equal(true);
+    expect(
+      isTransientDatabaseError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
+    ).to.equal(true);
     expect(isTransientDatabaseError(Object.assign(new Error('deadlock'), { number: 1205 }))).to.equal(true);
     expect(isTransientDatabaseError(Object.assign(new Error('wrapped'), { cause: { code: 'ECONNRESET' } }))).to.equal(true);
     expect(isTransientDatabaseError(Object.assign(new Error('syntax error'), { code: '42601' }))).to.equal(false);
@@ -30,6 +32,9 @@ describe('database outages', () => {
     now = new Date('2026-01-01T00:01:30Z');
     outage.succeeded();
     outage.succeeded();
-    expect(lines).to.deep.equal(['store database unavailable, retrying with backoff: connection refused', 'store database available again after 90 s (50 failed tries)']);
+    expect(lines).to.deep.equal([
+      'store database unavailable, retrying with backoff: connection refused',
+      'store database available again after 90 s (50 failed tries)',
+    ]);
   });
 });

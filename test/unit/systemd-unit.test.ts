@@ -6,7 +6,13 @@ import { expect } from 'chai';
 import { renderSystemdUnit } from '../../src/service/install/systemd-unit.js';
 import { runCli } from '../support/cli.js';
 
-const values = { installDir: '/opt/outbox', node: process.execPath, config: '/etc/outbox/config.json', user: 'outbox', shutdownTimeoutMs: 10_000 };
+const values = {
+  installDir: '/opt/outbox',
+  node: process.execPath,
+  config: '/etc/outbox/config.json',
+  user: 'outbox',
+  shutdownTimeoutMs: 10_000,
+};
 
 describe('the systemd unit', () => {
   it('runs the service as its own user, restarts on failure and stops with SIGTERM after the shutdown limit', () => {

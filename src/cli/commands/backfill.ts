@@ -34,19 +34,34 @@ export function registerBackfillCommand(program: Command): void {
     .command('backfill')
     .description('emit the history since a date into the outbox (resumable; events carry metadata.backfill = true)')
     .requiredOption('--since <date>', "the CRM's local date to start from, YYYY-MM-DD")
-    .option('--events <types>', `comma-separated event types (default: all that have history: ${EVENT_TYPES.filter((t) => t !== 'invoice.status_changed').join(',')})`)
-    .action(action(async (options: BackfillOptions, command: Command) => {
-      const { config, logger } = loadCliContext(command.optsWithGlobals());
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since)) throw new UsageError(`--since must be a date YYYY-MM-DD, got ${JSON.stringify(options.since)}`);
-      const types = (options.events ? options.events.split(',').map((t) => t.trim().toLowerCase()) : EVENT_TYPES.filter((t) => t !== 'invoice.status_changed')) as string[];
-      const unknown = types.filter((t) => !isEventType(t));
-      if (unknown.length > 0) throw new UsageError(`--events: unknown event type(s) ${unknown.join(', ')}`);
-      const databases = await openDatabases(config);
-      try {
-        const written = await backfill(captureContext(config, databases.source, databases.store, logger), options.since, types as EventType[], progressPrinter());
-        logger.info(`backfill since ${options.since} wrote ${written} event(s)`, { component: 'backfill' });
-      } finally {
-        await databases.close();
-      }
-    }));
+    .option(
+      '--events <types>',
+      `comma-separated event types (default: all that have history: ${EVENT_TYPES.filter((t) => t !== 'invoice.status_changed').join(',')})`,
+    )
+    .action(
+      action(async (options: BackfillOptions, command: Command) => {
+        const { config, logger } = loadCliContext(command.optsWithGlobals());
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since))
+          throw new UsageError(`--since must be a date YYYY-MM-DD, got ${JSON.stringify(options.since)}`);
+        const types = (
+          options.events
+            ? options.events.split(',').map((t) => t.trim().toLowerCase())
+            : EVENT_TYPES.filter((t) => t !== 'invoice.status_changed')
+        ) as string[];
+        const unknown = types.filter((t) => !isEventType(t));
+        if (unknown.length > 0) throw new UsageError(`--events: unknown event type(s) ${unknown.join(', ')}`);
+        const databases = await openDatabases(config);
+        try {
+          const written = await backfill(
+            captureContext(config, databases.source, databases.store, logger),
+            options.since,
+            types as EventType[],
+            progressPrinter(),
+          );
+          logger.info(`backfill since ${options.since} wrote ${written} event(s)`, { component: 'backfill' });
+        } finally {
+          await databases.close();
+        }
+      }),
+    );
 }

@@ -21,34 +21,38 @@ export function registerRunCommand(program: Command): void {
     .description('run the service: capture, delivery and the HTTP API (the default command)')
     .option('--demo', 'create the demo CRM beside the store and simulate CRM activity (never with a configured source)')
     .option('--no-migrate', 'do not apply migrations; only check that the store schema is current')
-    .action(action(async (options: RunOptions, command: Command) => {
-      const { config, logger } = loadCliContext(command.optsWithGlobals());
-      if (options.demo && config.source.url !== null && config.source.url !== config.store.url) {
-        throw new UsageError('--demo writes demo tables and activity into the source database, so it runs only when source.url is not set (the store is the demo CRM)');
-      }
-      const databases = await openDatabases(config);
-      try {
-        if (options.migrate) await migrate(databases.store, logger);
-        const schema = await assertSchemaCurrent(databases.store);
-        logger.info(`store schema at version ${schema.current}`, { component: 'service' });
-        if (options.demo && (await ensureDemoCrm(databases.source))) {
-          logger.info('created the demo CRM (dbo and api schemas) with seed data', { component: 'demo' });
+    .action(
+      action(async (options: RunOptions, command: Command) => {
+        const { config, logger } = loadCliContext(command.optsWithGlobals());
+        if (options.demo && config.source.url !== null && config.source.url !== config.store.url) {
+          throw new UsageError(
+            '--demo writes demo tables and activity into the source database, so it runs only when source.url is not set (the store is the demo CRM)',
+          );
         }
-      } catch (error) {
-        await databases.close();
-        throw error;
-      }
-      const ctx: ServiceContext = { config, logger, store: databases.store, source: databases.source };
-      const service = new Service(ctx, buildComponents(ctx, { demo: options.demo === true }), databases.close);
-      const stopped = new Promise<void>((resolve) => {
-        onShutdownSignal(logger, async () => {
-          await service.stop();
-          resolve();
+        const databases = await openDatabases(config);
+        try {
+          if (options.migrate) await migrate(databases.store, logger);
+          const schema = await assertSchemaCurrent(databases.store);
+          logger.info(`store schema at version ${schema.current}`, { component: 'service' });
+          if (options.demo && (await ensureDemoCrm(databases.source))) {
+            logger.info('created the demo CRM (dbo and api schemas) with seed data', { component: 'demo' });
+          }
+        } catch (error) {
+          await databases.close();
+          throw error;
+        }
+        const ctx: ServiceContext = { config, logger, store: databases.store, source: databases.source };
+        const service = new Service(ctx, buildComponents(ctx, { demo: options.demo === true }), databases.close);
+        const stopped = new Promise<void>((resolve) => {
+          onShutdownSignal(logger, async () => {
+            await service.stop();
+            resolve();
+          });
         });
-      });
-      await service.start();
-      logger.info(`service running${options.demo ? ' with the demo CRM' : ''}; Ctrl-C stops it`, { component: 'service' });
-      await stopped;
-      logger.info('service stopped', { component: 'service' });
-    }));
+        await service.start();
+        logger.info(`service running${options.demo ? ' with the demo CRM' : ''}; Ctrl-C stops it`, { component: 'service' });
+        await stopped;
+        logger.info('service stopped', { component: 'service' });
+      }),
+    );
 }

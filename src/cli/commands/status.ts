@@ -9,16 +9,18 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description('show the store version, capture watermarks, outbox size, deliveries and lag')
     .option('--json', 'print JSON instead of text')
-    .action(action(async (options: { json?: boolean }, command: Command) => {
-      const { config } = loadCliContext(command.optsWithGlobals());
-      const store = await openStore(config);
-      try {
-        const status = await readStoreStatus(store);
-        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-      } finally {
-        await store.close();
-      }
-    }));
+    .action(
+      action(async (options: { json?: boolean }, command: Command) => {
+        const { config } = loadCliContext(command.optsWithGlobals());
+        const store = await openStore(config);
+        try {
+          const status = await readStoreStatus(store);
+          process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+        } finally {
+          await store.close();
+        }
+      }),
+    );
 }
 
 export function formatStatus(status: StoreStatus): string {

@@ -21,9 +21,12 @@ function run(command: string, args: string[]): string {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; status?: number };
-    throw new Error(`${command} ${args.join(' ')} failed${e.status === undefined ? '' : ` (exit ${e.status})`}: ${(e.stderr || e.stdout || '').trim()}`, {
-      cause: error,
-    });
+    throw new Error(
+      `${command} ${args.join(' ')} failed${e.status === undefined ? '' : ` (exit ${e.status})`}: ${(e.stderr || e.stdout || '').trim()}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -107,7 +110,8 @@ function windowsAction(act: 'install' | 'uninstall' | 'start' | 'stop', done: st
 }
 
 export const windowsManager: ServiceManager = {
-  install: (values) => windowsAction('install', `installed the Windows service '${SERVICE_NAME}'; start it with 'outbox service start'`, values),
+  install: (values) =>
+    windowsAction('install', `installed the Windows service '${SERVICE_NAME}'; start it with 'outbox service start'`, values),
   uninstall: () => windowsAction('uninstall', `removed the Windows service '${SERVICE_NAME}'`),
   start: () => windowsAction('start', 'started'),
   stop: () => windowsAction('stop', 'stopped'),

@@ -24,7 +24,12 @@ export const cases: MssqlStatementCase[] = [
   {
     name: 'events page: after a cursor, two types',
     run: (db) =>
-      db.dialect.api.pageEvents(db.db, { after: { key: '0x00000000000007D1', eventId: 42 }, types: ['client.created', 'payment.failed'], limit: 500, order: 'asc' }),
+      db.dialect.api.pageEvents(db.db, {
+        after: { key: '0x00000000000007D1', eventId: 42 },
+        types: ['client.created', 'payment.failed'],
+        limit: 500,
+        order: 'asc',
+      }),
   },
   {
     name: 'events page: newest first (sample list), one type',
@@ -32,7 +37,8 @@ export const cases: MssqlStatementCase[] = [
   },
   {
     name: 'events page: newest first before a cursor',
-    run: (db) => db.dialect.api.pageEvents(db.db, { after: { key: '0x00000000000007D1', eventId: 42 }, types: [], limit: 3, order: 'desc' }),
+    run: (db) =>
+      db.dialect.api.pageEvents(db.db, { after: { key: '0x00000000000007D1', eventId: 42 }, types: [], limit: 3, order: 'desc' }),
   },
   {
     name: 'one event by id',

@@ -9,12 +9,60 @@ import { silentLogger } from '../../../src/logging/logger.js';
 import type { MssqlStatementCase, RecordedStatement } from '../../support/mssql-recorder.js';
 
 function ctx(db: Database): CaptureContext {
-  return { source: db, store: db, companyId: 92, zone: 'America/New_York', batchSize: 5000, gapTimeoutMs: 600000, maxGapKeys: 10000, reconcilePageSize: 5000, logger: silentLogger(), now: () => new Date('2026-01-28T12:00:00Z') };
+  return {
+    source: db,
+    store: db,
+    companyId: 92,
+    zone: 'America/New_York',
+    batchSize: 5000,
+    gapTimeoutMs: 600000,
+    maxGapKeys: 10000,
+    reconcilePageSize: 5000,
+    logger: silentLogger(),
+    now: () => new Date('2026-01-28T12:00:00Z'),
+  };
 }
 
-const clientRow = { key: 12, ClientID: 12, FirstName: 'Jane', LastName: 'Smith', Email: null, Phone: null, StatusID: 42, StatusName: 'Client - Active', EmployeeID: 7, EmployeeName: 'John Advisor', AffiliateID: null, LeadSource: null, CreatedDate: new Date('2026-01-28T10:30:00Z') };
-const paymentRow = { key: 5, InvoicePaymentID: 5, InvoiceID: 3, ClientID: 12, Amount: 99, PaymentMethod: 'Card', IsSuccessful: true, FailureReason: null, TransactionID: 'ch_1', PaymentDate: new Date('2026-01-28T11:45:00Z') };
-const invoiceRow = { key: 3, InvoiceID: 3, ClientID: 12, Amount: 99, DueDate: new Date('2026-02-05T00:00:00Z'), Description: 'Fee', InvoiceStatus: 'Paid', TotalPaid: 99, Balance: 0, LastPaymentDate: new Date('2026-01-28T11:45:00Z'), CreatedDate: new Date('2026-01-28T08:00:00Z') };
+const clientRow = {
+  key: 12,
+  ClientID: 12,
+  FirstName: 'Jane',
+  LastName: 'Smith',
+  Email: null,
+  Phone: null,
+  StatusID: 42,
+  StatusName: 'Client - Active',
+  EmployeeID: 7,
+  EmployeeName: 'John Advisor',
+  AffiliateID: null,
+  LeadSource: null,
+  CreatedDate: new Date('2026-01-28T10:30:00Z'),
+};
+const paymentRow = {
+  key: 5,
+  InvoicePaymentID: 5,
+  InvoiceID: 3,
+  ClientID: 12,
+  Amount: 99,
+  PaymentMethod: 'Card',
+  IsSuccessful: true,
+  FailureReason: null,
+  TransactionID: 'ch_1',
+  PaymentDate: new Date('2026-01-28T11:45:00Z'),
+};
+const invoiceRow = {
+  key: 3,
+  InvoiceID: 3,
+  ClientID: 12,
+  Amount: 99,
+  DueDate: new Date('2026-02-05T00:00:00Z'),
+  Description: 'Fee',
+  InvoiceStatus: 'Paid',
+  TotalPaid: 99,
+  Balance: 0,
+  LastPaymentDate: new Date('2026-01-28T11:45:00Z'),
+  CreatedDate: new Date('2026-01-28T08:00:00Z'),
+};
 
 const has = (s: RecordedStatement, text: string) => s.sql.includes(text);
 
@@ -58,7 +106,12 @@ export const cases: MssqlStatementCase[] = [
   {
     name: 'one page of the invoice status reconciliation',
     run: (db) => reconcileInvoiceStatuses(ctx(db)),
-    respond: (s) => (has(s, '"api"."vwInvoiceDetails"') ? [invoiceRow] : has(s, '"CaptureInvoiceStatus"') && has(s, 'select') ? [{ InvoiceID: 3, Status: 'Paid', Version: 1 }] : []),
+    respond: (s) =>
+      has(s, '"api"."vwInvoiceDetails"')
+        ? [invoiceRow]
+        : has(s, '"CaptureInvoiceStatus"') && has(s, 'select')
+          ? [{ InvoiceID: 3, Status: 'Paid', Version: 1 }]
+          : [],
   },
   {
     name: 'a backfill of client.created since a date: position, one page, done',

@@ -14,7 +14,7 @@ const fullyMigrated: Responder = (statement) =>
 /** A sequence of numbers in [0, 1) that walks the simulator through every action. */
 function cycling(): () => number {
   let i = 0;
-  return () => ((i++ * 0.137) % 1);
+  return () => (i++ * 0.137) % 1;
 }
 
 export const cases: MssqlStatementCase[] = [
@@ -26,10 +26,25 @@ export const cases: MssqlStatementCase[] = [
     name: 'demo simulator: one of each business act',
     run: async (db) => {
       const simulator = new CrmSimulator(db, { eventsPerSecond: 1, timezone: 'America/New_York', random: cycling() }, silentLogger());
-      for (const act of ['newLead', 'newClient', 'convertLead', 'changeClientStatus', 'newInvoice', 'payInvoice', 'uploadDocument', 'signAgreement', 'newAffiliate'] as const) {
+      for (const act of [
+        'newLead',
+        'newClient',
+        'convertLead',
+        'changeClientStatus',
+        'newInvoice',
+        'payInvoice',
+        'uploadDocument',
+        'signAgreement',
+        'newAffiliate',
+      ] as const) {
         await db.db.transaction().execute((trx) => simulator[act](trx));
       }
     },
-    respond: (s) => (s.sql.includes('max(') ? [{ id: 5, top: 10 }] : s.sql.includes('output') ? [{ id: 11 }] : [{ ClientID: 5, StatusID: 10, InvoiceID: 5, Balance: 99, FirstName: 'Jane', LastName: 'Smith' }]),
+    respond: (s) =>
+      s.sql.includes('max(')
+        ? [{ id: 5, top: 10 }]
+        : s.sql.includes('output')
+          ? [{ id: 11 }]
+          : [{ ClientID: 5, StatusID: 10, InvoiceID: 5, Balance: 99, FirstName: 'Jane', LastName: 'Smith' }],
   },
 ];

@@ -3,7 +3,11 @@ import type { DoctorDialect } from '../../../doctor/doctor-dialect.js';
 
 export const mssqlDoctor: DoctorDialect = {
   async serverVersion(db) {
-    const result = await sql<{ v: string }>`SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(50)) + N' ' + CAST(SERVERPROPERTY('Edition') AS nvarchar(100)) AS v`.execute(db);
+    const result = await sql<{
+      v: string;
+    }>`SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(50)) + N' ' + CAST(SERVERPROPERTY('Edition') AS nvarchar(100)) AS v`.execute(
+      db,
+    );
     return `SQL Server ${result.rows[0]?.v ?? 'unknown'}`;
   },
 

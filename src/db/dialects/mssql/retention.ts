@@ -25,7 +25,9 @@ export const mssqlRetention: RetentionDialect = {
 
   async deleteDeliveriesOfEvents(db, eventIds, limit) {
     return count(
-      await sql`DELETE TOP (${limit}) FROM integration.WebhookDelivery WHERE EventId IN ${ids(eventIds)} AND Status <> N'pending'`.execute(db),
+      await sql`DELETE TOP (${limit}) FROM integration.WebhookDelivery WHERE EventId IN ${ids(eventIds)} AND Status <> N'pending'`.execute(
+        db,
+      ),
     );
   },
 

@@ -15,6 +15,8 @@ export const postgresCapture: CaptureDialect = {
     await sql`
       INSERT INTO integration."CaptureInvoiceStatus" ("InvoiceID", "Status", "Version", "SeenUtc")
       SELECT r.i, r.s, r.v, now() FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i bigint, s varchar(20), v integer)
-      ON CONFLICT ("InvoiceID") DO UPDATE SET "Status" = excluded."Status", "Version" = excluded."Version", "SeenUtc" = excluded."SeenUtc"`.execute(trx);
+      ON CONFLICT ("InvoiceID") DO UPDATE SET "Status" = excluded."Status", "Version" = excluded."Version", "SeenUtc" = excluded."SeenUtc"`.execute(
+      trx,
+    );
   },
 };

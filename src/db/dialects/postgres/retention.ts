@@ -24,7 +24,9 @@ export const postgresRetention: RetentionDialect = {
   async deleteAttemptsOfEvents(db, eventIds, limit) {
     return count(
       await sql`DELETE FROM integration."DeliveryAttempt" WHERE "AttemptId" IN (
-        SELECT "AttemptId" FROM integration."DeliveryAttempt" WHERE "EventId" = ANY(${[...eventIds]}::bigint[]) LIMIT ${limit})`.execute(db),
+        SELECT "AttemptId" FROM integration."DeliveryAttempt" WHERE "EventId" = ANY(${[...eventIds]}::bigint[]) LIMIT ${limit})`.execute(
+        db,
+      ),
     );
   },
 
