@@ -142,12 +142,22 @@ function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (isIP(text) === 6) {
+    // ipaddr.js reads '::a.b.c.d' as IPv4-mapped, but it is the (deprecated) IPv4-compatible
+    // ::a.b.c.d that the socket would use; the WHATWG serialiser spells it the RFC 4291 way first.
+    const bare = text.replace(/%.*$/, '');
+    return ipaddr.IPv6.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1));
+  }
+  // Also accepts 2130706433 and 0x7f.1, which inet_aton (and so getaddrinfo) reads as addresses.
+  return ipaddr.isValid(text) ? ipaddr.parse(text) : null;
+}
+
 /** Null when the address is public global unicast; otherwise the name of the range it falls in. */
 export function forbiddenRange(ip: string): string | null {
-  const text = stripBrackets(ip.trim());
+  const address = parseAddress(stripBrackets(ip.trim()));
   // Fail closed: something that is not an address cannot be shown to be public.
-  if (!ipaddr.isValid(text)) return 'not an IP address';
-  const address = ipaddr.parse(text);
+  if (address === null) return 'not an IP address';
   return address.kind() === 'ipv4' ? v4Range(address as ipaddr.IPv4) : v6Range(address as ipaddr.IPv6);
 }
 
