@@ -267,6 +267,11 @@ export async function resolveAndCheck(
   return { address: first.address, family: familyOf(first.address) };
 }
 
+// `any` because net's LookupFunction (which undici's connect options reuse) types the callback's
+// arguments precisely, and an unknown[]-typed callback is not assignable to it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type LookupCallback = (...args: any[]) => void;
+
 /**
  * A `lookup` for net.connect/tls.connect (and so for undici's `new Agent({ connect: { lookup } })`).
  * It hands back only the address resolveAndCheck approved, in both callback shapes: Node asks for
@@ -276,10 +281,10 @@ export async function resolveAndCheck(
 export function guardedLookup(
   env: DeliveryEnv,
   lookup: LookupAll = systemLookup,
-): (hostname: string, options: object, callback: (...args: any[]) => void) => void {
+): (hostname: string, options: object, callback: LookupCallback) => void {
   return (hostname, options, callback) => {
     // dns.lookup's two-argument form passes the callback in place of the options.
-    const done = typeof options === 'function' ? (options as (...args: any[]) => void) : callback;
+    const done = typeof options === 'function' ? (options as LookupCallback) : callback;
     const all = typeof options === 'object' && options !== null && (options as { all?: unknown }).all === true;
     resolveAndCheck(hostname, env, lookup).then(
       ({ address, family }) => (all ? done(null, [{ address, family }]) : done(null, address, family)),
