@@ -98,7 +98,12 @@ export const createSubscriptionBody = {
   properties: {
     url,
     event_types: eventTypes,
-    secret: { type: 'string', minLength: 16, maxLength: 200, description: 'Signing secret; generated (whsec_…) when absent' },
+    secret: {
+      type: 'string',
+      minLength: 16,
+      maxLength: 200,
+      description: 'Signing secret, whsec_ + base64 of at least 24 random bytes; generated when absent',
+    },
     description,
     enabled: { type: 'boolean', default: true },
   },

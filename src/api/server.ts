@@ -3,6 +3,8 @@ import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
+import type { LookupAll } from '../delivery/address-guard.js';
+import { subscriptionServices } from '../delivery/delivery-service.js';
 import { version } from '../version.js';
 import { installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
@@ -12,12 +14,13 @@ import { registerOpsRoutes } from './ops-routes.js';
 import { RateLimiter } from './rate-limit.js';
 import { shareErrorSchema } from './schemas.js';
 import type { SubscriptionServices } from './subscription-service.js';
-import { defaultSubscriptionServices } from './subscription-store.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
 export interface HttpAppOptions {
-  /** The delivery module's store, URL guard and test sender (a stand-in until it is merged). */
+  /** The subscription store, URL guard and test sender; the delivery module's by default. */
   subscriptions?: SubscriptionServices;
+  /** Replaces DNS for the URL check and the test sender (tests; this machine has no outside DNS). */
+  lookup?: LookupAll;
   /** Milliseconds since the epoch, for the rate limiter and the key cache (tests move it). */
   now?: () => number;
 }
@@ -59,7 +62,13 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   await registerHealthRoutes(app, ctx);
   await registerOpsRoutes(app, ctx);
   await registerEventRoutes(app, ctx.store);
-  await registerSubscriptionRoutes(app, ctx.store, options.subscriptions ?? defaultSubscriptionServices(ctx.store, ctx.config));
+  let subscriptions = options.subscriptions;
+  if (!subscriptions) {
+    const owned = subscriptionServices(ctx.store, ctx.config, options.lookup);
+    app.addHook('onClose', owned.close);
+    subscriptions = owned.services;
+  }
+  await registerSubscriptionRoutes(app, ctx.store, subscriptions);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -19,6 +19,7 @@ import {
   testResult,
 } from './schemas.js';
 import type { Subscription, SubscriptionServices } from './subscription-service.js';
+import { secretProblem } from '../delivery/signing.js';
 
 const BASE = '/api/v1/webhooks/subscriptions';
 
@@ -105,6 +106,14 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
     },
     async (request, reply) => {
       const eventTypes = normaliseTypes(request.body.event_types);
+      if (request.body.secret !== undefined) {
+        const problem = secretProblem(request.body.secret);
+        if (problem)
+          throw new ApiError(400, 'invalid_secret', `body.secret ${problem}`, {
+            field: 'body.secret',
+            expected: 'whsec_ + base64 of at least 24 random bytes',
+          });
+      }
       await checkUrl(request.body.url);
       const { subscription, secret } = await services.store.create({
         url: request.body.url,

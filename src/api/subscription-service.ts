@@ -1,9 +1,8 @@
 import type { EventEnvelope } from '../outbox/envelope.js';
 
 /**
- * What the subscription routes need from the delivery part. The routes are written against
- * these interfaces only; src/api/subscription-store.ts is a stand-in until the delivery module's
- * store, SSRF guard and test sender are wired in its place (src/api/server.ts, one line).
+ * What the subscription routes need from the delivery part (src/delivery/delivery-service.ts).
+ * The routes are written against these interfaces only, so tests can hand in their own.
  */
 export interface Subscription {
   id: number;

@@ -122,6 +122,45 @@ export const configSchema = z.strictObject({
       reconcilePageSize: z.number().int().min(1).max(50000).default(5000),
     })
     .prefault({}),
+  delivery: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** How often an idle dispatcher looks for due deliveries; a full claim looks again at once. */
+      pollIntervalMs: positiveMs.default(500),
+      /** Deliveries claimed per statement. */
+      batchSize: z.number().int().min(1).max(1000).default(200),
+      /** Requests in flight from this process, all subscriptions together. */
+      maxInFlight: z.number().int().min(1).max(10000).default(200),
+      /** Requests in flight to one subscription, so a slow endpoint cannot take every slot. */
+      perSubscriptionInFlight: z.number().int().min(1).max(1000).default(10),
+      /** How long a claim is owned before anyone may claim it again; renewed while work is held. */
+      leaseMs: positiveMs.default(60000),
+      timeoutMs: positiveMs.default(15000),
+      connectTimeoutMs: positiveMs.default(5000),
+      /** Seconds before each retry: at most one retry per entry, within retryWindowHours. */
+      retrySchedule: z.array(z.number().positive()).min(0).max(50).default([10, 30, 120, 300, 900, 1800, 3600, 7200, 18000, 36000]),
+      /** No retry is scheduled later than this after the delivery was queued. */
+      retryWindowHours: z.number().positive().default(24),
+      /** Each delay is moved by up to this fraction either way, so retries of a burst spread out. */
+      jitter: z.number().min(0).max(0.5).default(0.2),
+      circuit: z
+        .strictObject({
+          /** Consecutive failed attempts that pause an endpoint. */
+          failureThreshold: z.number().int().min(1).default(5),
+          /** The first pause; each failed probe doubles it up to maxOpenMs. */
+          openMs: positiveMs.default(30000),
+          maxOpenMs: positiveMs.default(600000),
+        })
+        .prefault({}),
+      /** A subscription whose every attempt has failed this long is disabled. */
+      disableAfterFailingDays: z.number().positive().default(5),
+      /** After a secret rotation the old secret also signs for this long. */
+      secretOverlapHours: z.number().min(0).default(24),
+      /** Results are written in batches of at most this many attempts, or every flushMs. */
+      recordBatchSize: z.number().int().min(1).max(2000).default(500),
+      flushMs: positiveMs.default(50),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       eventsPerSecond: z.number().positive().max(10000).default(2),

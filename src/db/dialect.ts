@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DoctorDialect } from '../doctor/doctor-dialect.js';
 import type { ApiDialect } from '../api/api-dialect.js';
 import type { CaptureDialect } from '../capture/capture-dialect.js';
+import type { DeliveryDialect } from '../delivery/delivery-dialect.js';
 import type { OutboxDialect } from '../outbox/outbox-dialect.js';
 import type { RetentionDialect } from '../retention/retention-dialect.js';
 import type { Tables } from './tables.js';
@@ -33,6 +34,7 @@ export interface SqlDialect {
   readonly doctor: DoctorDialect;
   readonly api: ApiDialect;
   readonly capture: CaptureDialect;
+  readonly delivery: DeliveryDialect;
   /**
    * Takes a lock owned by the transaction, released at commit or rollback. With wait=false it
    * answers false at once when another session holds it.

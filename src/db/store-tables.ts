@@ -80,6 +80,8 @@ export interface WebhookSubscriptionTable {
   DisabledReason: string | null;
   CreatedUtc: CreatedTimestamp;
   UpdatedUtc: CreatedTimestamp;
+  /** When the current run of failed attempts began; NULL after a success (migration 0004). */
+  FailingSinceUtc: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
@@ -97,6 +99,8 @@ export interface WebhookDeliveryTable {
   LastError: string | null;
   CreatedUtc: CreatedTimestamp;
   CompletedUtc: Timestamp | null;
+  /** Set by resend/recover: the retry window runs from it, else from CreatedUtc (migration 0004). */
+  RequeuedUtc: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DeliveryAttemptTable {

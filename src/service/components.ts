@@ -1,6 +1,7 @@
 import { HttpServer } from '../api/server.js';
 import { CaptureLoop } from '../capture/capture-loop.js';
 import { captureContext } from '../capture/options.js';
+import { DeliveryService } from '../delivery/delivery-service.js';
 import { CrmSimulator } from '../demo/simulator.js';
 import { RetentionJob } from '../retention/retention-job.js';
 import type { Component } from './component.js';
@@ -24,6 +25,7 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
   components.push(new RetentionJob(ctx.store, ctx.config.retention, ctx.logger));
   if (ctx.config.capture.enabled)
     components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture));
+  if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx));
   components.push(new HttpServer(ctx));
   return components;
 }

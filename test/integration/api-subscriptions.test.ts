@@ -1,11 +1,17 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
+import { Webhook } from 'standardwebhooks';
 import { appendEvents } from '../../src/outbox/append-events.js';
+import { type ReceivedRequest, Receiver } from '../support/receiver.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { testDispatcher } from '../support/dispatcher.js';
 import { responseProblems } from '../support/openapi-check.js';
 
 const BASE = '/api/v1/webhooks/subscriptions';
+const OWN_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+/** A resolver for production-mode checks: this machine has no outside DNS. */
+const fakeDns = async (host: string) => [{ address: host === 'intranet.example.com' ? '10.0.0.8' : '93.184.215.14', family: 4 }];
 
 describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suite) => {
   let api: RunningApi;
@@ -72,10 +78,10 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     const withSecret = await checked('POST', BASE, BASE, writer, {
       url: 'http://localhost:9/dev',
       event_types: ['*'],
-      secret: 'my-own-secret-of-16+',
+      secret: OWN_SECRET,
       enabled: false,
     });
-    expect(withSecret.body).to.deep.include({ secret: 'my-own-secret-of-16+', enabled: false });
+    expect(withSecret.body).to.deep.include({ secret: OWN_SECRET, enabled: false });
   });
 
   it('refuses bad input with 4xx and the error body, and stores nothing', async () => {
@@ -89,6 +95,8 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       [{ url: 'not a url', event_types: ['client.created'] }, 400, 'body.url'],
       [{ url: 'ftp://a.example/x', event_types: ['client.created'] }, 400, 'body.url'],
       [{ url: 'https://a.example', event_types: ['client.created'], enabled: 'yes' }, 400, 'body.enabled'],
+      [{ url: 'https://a.example', event_types: ['client.created'], secret: 'my-own-secret-of-16+' }, 400, 'body.secret'],
+      [{ url: 'https://a.example', event_types: ['client.created'], secret: 'whsec_c2hvcnQ=' }, 400, 'body.secret'],
       ['{"url": "https://a.example", "event_types": [', 400, 'invalid_json'],
       ['', 400, 'invalid_json'],
       ['url=x', 415, 'unsupported_media_type', { 'content-type': 'application/x-www-form-urlencoded' }],
@@ -147,7 +155,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
   });
 
   it('refuses http, private and loopback targets in production', async () => {
-    const production = await startApi(suite.db, { env: 'production', api: { keyCacheMs: 0 } });
+    const production = await startApi(suite.db, { env: 'production', api: { keyCacheMs: 0 } }, { lookup: fakeDns });
     try {
       for (const url of [
         'http://hooks.example.com/a',
@@ -156,6 +164,8 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
         'https://[::1]/a',
         'https://localhost/a',
         'https://192.168.0.4/a',
+        // A public-looking name that resolves to a private address: the resolver-based check.
+        'https://intranet.example.com/a',
       ]) {
         const answer = await call(production.base, 'POST', BASE, writer, { url, event_types: ['client.created'] });
         expect(answer.status, url).to.equal(400);
@@ -226,81 +236,99 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     expect((await checked('GET', BASE, BASE)).status).to.equal(401);
   });
 
-  it('sends a test event: 202 with the sample envelope', async () => {
-    const id = (await call(api.base, 'POST', BASE, writer, { url: 'https://t.example/a', event_types: ['payment.failed'] })).body
-      .id as number;
-    const answer = await checked('POST', `${BASE}/{id}/test`, `${BASE}/${id}/test`, writer);
-    expect(answer.status).to.equal(202);
-    expect(answer.body.event.type).to.equal('payment.failed');
-    expect((await checked('POST', `${BASE}/{id}/test`, `${BASE}/999999/test`, writer)).status).to.equal(404);
+  it('sends a signed test event to the endpoint: 202 with what it answered', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const created = await call(api.base, 'POST', BASE, writer, {
+        url: `${receiver.url}/t`,
+        event_types: ['payment.failed'],
+        secret: OWN_SECRET,
+      });
+      const id = created.body.id as number;
+      const answer = await checked('POST', `${BASE}/{id}/test`, `${BASE}/${id}/test`, writer);
+      expect(answer.status).to.equal(202);
+      expect(answer.body).to.deep.include({ sent: true, http_status: 200, error: null });
+      expect(answer.body.event.type).to.equal('payment.failed');
+      expect(receiver.requests).to.have.length(1);
+      const [request] = receiver.requests as [ReceivedRequest];
+      expect(request.path).to.equal('/t');
+      const verified = new Webhook(OWN_SECRET).verify(request.body, request.headers as Record<string, string>) as { metadata: unknown };
+      expect(verified.metadata).to.deep.equal({ test: true, subscription_id: id });
+      receiver.reply = () => ({ status: 500, body: 'down' });
+      const failed = await checked('POST', `${BASE}/{id}/test`, `${BASE}/${id}/test`, writer);
+      expect(failed.body).to.deep.include({ sent: true, http_status: 500, error: 'HTTP 500' });
+      expect((await checked('POST', `${BASE}/{id}/test`, `${BASE}/999999/test`, writer)).status).to.equal(404);
+    } finally {
+      await receiver.close();
+    }
   });
 
-  it('Zapier REST Hooks: subscribe, an event is queued and logged, samples newest first, unsubscribe', async () => {
-    // Zapier's subscribe sends the target URL; it keeps the returned id for the unsubscribe.
-    const subscribe = await checked('POST', BASE, BASE, writer, {
-      url: 'https://hooks.zapier.com/hooks/standard/1/abc/',
-      event_types: ['client.created'],
-    });
-    expect(subscribe.status).to.equal(201);
-    const id = subscribe.body.id as number;
-    await suite.db.db.transaction().execute((trx) =>
-      appendEvents(trx, suite.db.dialect, 7, [
-        {
-          type: 'client.created',
-          sourceKey: 'zap:1',
-          createdUtc: new Date('2026-01-28T10:00:00Z'),
-          payload: { client_id: 1 },
-          metadata: {},
-        },
-        {
-          type: 'client.created',
-          sourceKey: 'zap:2',
-          createdUtc: new Date('2026-01-28T10:00:01Z'),
-          payload: { client_id: 2 },
-          metadata: {},
-        },
-      ]),
-    );
-    const deliveries = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader);
-    expect(deliveries.status).to.equal(200);
-    expect(deliveries.body.data).to.have.length(2);
-    expect(deliveries.body.data.every((d: { status: string }) => d.status === 'pending')).to.equal(true);
-    const deliveryId = deliveries.body.data[0].id as number;
-    const deliveryRow = await suite.db.db
-      .selectFrom('integration.WebhookDelivery')
-      .select(['EventId'])
-      .where('DeliveryId', '=', deliveryId)
-      .executeTakeFirstOrThrow();
-    // The dispatcher's log, as the delivery part writes it: Zapier answered 410 Gone.
-    await suite.db.db
-      .insertInto('integration.DeliveryAttempt')
-      .values({
-        DeliveryId: deliveryId,
-        SubscriptionId: id,
-        EventId: deliveryRow.EventId,
-        AttemptNumber: 1,
-        HttpStatus: 410,
-        ResponseBody: 'gone',
-        ElapsedMs: 12,
-      })
-      .execute();
-    const attempts = await checked('GET', '/api/v1/deliveries/{id}/attempts', `/api/v1/deliveries/${deliveryId}/attempts`, reader);
-    expect(attempts.body.data.map((a: { http_status: number }) => a.http_status)).to.deep.equal([410]);
-    expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', '/api/v1/deliveries/999999/attempts', reader)).status).to.equal(404);
-    // The trigger's sample list: newest first, each with a unique id.
-    const samples = await checked('GET', '/api/v1/events', '/api/v1/events?type=client.created&limit=3&order=desc', events);
-    expect(samples.body.data.slice(0, 2).map((e: { payload: { client_id: number } }) => e.payload.client_id)).to.deep.equal([2, 1]);
-    // Zapier's unsubscribe: DELETE by the id it kept; its queued deliveries go too.
-    const unsubscribe = await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer);
-    expect(unsubscribe.status).to.equal(204);
-    expect(unsubscribe.text).to.equal('');
-    expect((await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, reader)).status).to.equal(404);
-    expect((await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer)).status).to.equal(404);
-    const left = await suite.db.db
-      .selectFrom('integration.WebhookDelivery')
-      .select('DeliveryId')
-      .where('SubscriptionId', '=', id)
-      .execute();
-    expect(left).to.deep.equal([]);
+  it('Zapier REST Hooks: subscribe, an event is delivered, samples newest first, 410 Gone disables, unsubscribe', async () => {
+    const zapier = await Receiver.start();
+    const { dispatcher, drain, close } = testDispatcher(suite.db);
+    try {
+      // Zapier's subscribe sends the target URL; it keeps the returned id for the unsubscribe.
+      const subscribe = await checked('POST', BASE, BASE, writer, {
+        url: `${zapier.url}/hooks/standard/1/abc/`,
+        event_types: ['client.created'],
+      });
+      expect(subscribe.status).to.equal(201);
+      const id = subscribe.body.id as number;
+      const append = (n: number) =>
+        suite.db.db.transaction().execute((trx) =>
+          appendEvents(trx, suite.db.dialect, 7, [
+            {
+              type: 'client.created',
+              sourceKey: `zap:${n}`,
+              createdUtc: new Date(Date.UTC(2026, 0, 28, 10, 0, n)),
+              payload: { client_id: n },
+              metadata: {},
+            },
+          ]),
+        );
+      await append(1);
+      await append(2);
+      const queued = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader);
+      expect(queued.body.data.map((d: { status: string }) => d.status)).to.deep.equal(['pending', 'pending']);
+      await drain();
+      expect(zapier.requests.map((r) => JSON.parse(r.body).payload.client_id).sort()).to.deep.equal([1, 2]);
+      const delivered = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader);
+      expect(delivered.body.data.map((d: { status: string }) => d.status)).to.deep.equal(['succeeded', 'succeeded']);
+      // The trigger's sample list: newest first, each with a unique id.
+      const samples = await checked('GET', '/api/v1/events', '/api/v1/events?type=client.created&limit=3&order=desc', events);
+      expect(samples.body.data.slice(0, 2).map((e: { payload: { client_id: number } }) => e.payload.client_id)).to.deep.equal([2, 1]);
+      // The Zap is turned off: Zapier answers 410 Gone, and the subscription is disabled at once.
+      zapier.reply = () => ({ status: 410, body: 'gone' });
+      await append(3);
+      await drain();
+      const gone = await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, reader);
+      expect(gone.body).to.deep.include({ enabled: false });
+      expect(gone.body.disabled_reason).to.match(/410 Gone/);
+      const latest = (await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader)).body.data[0];
+      expect(latest.status).to.equal('failed');
+      const attempts = await checked('GET', '/api/v1/deliveries/{id}/attempts', `/api/v1/deliveries/${latest.id}/attempts`, reader);
+      expect(attempts.body.data.map((a: { http_status: number }) => a.http_status)).to.deep.equal([410]);
+      expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', '/api/v1/deliveries/999999/attempts', reader)).status).to.equal(404);
+      // A disabled subscription gets nothing more.
+      await append(4);
+      await drain();
+      expect(zapier.requests).to.have.length(3);
+      expect(dispatcher.heldCount).to.equal(0);
+      // Zapier's unsubscribe: DELETE by the id it kept; its deliveries go too.
+      const unsubscribe = await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer);
+      expect(unsubscribe.status).to.equal(204);
+      expect(unsubscribe.text).to.equal('');
+      expect((await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, reader)).status).to.equal(404);
+      expect((await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer)).status).to.equal(404);
+      const left = await suite.db.db
+        .selectFrom('integration.WebhookDelivery')
+        .select('DeliveryId')
+        .where('SubscriptionId', '=', id)
+        .execute();
+      expect(left).to.deep.equal([]);
+    } finally {
+      await close();
+      await zapier.close();
+    }
   });
 });

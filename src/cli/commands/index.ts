@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDeliveriesCommand } from './deliveries.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKeysCommand } from './keys.js';
 import { registerBackfillCommand } from './backfill.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerServiceCommand,
   registerKeysCommand,
   registerBackfillCommand,
+  registerDeliveriesCommand,
 ];

@@ -1,6 +1,6 @@
 import { createApiKey, listApiKeys, revokeApiKey, touchApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
 import { countPending, deliveryExists, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
-import { kyselySubscriptionStore } from '../../../src/api/subscription-store.js';
+import { kyselySubscriptionStore } from '../../../src/delivery/subscriptions.js';
 import { ENVELOPE_COLUMNS } from '../../../src/outbox/envelope.js';
 import type { MssqlStatementCase } from '../../support/mssql-recorder.js';
 
@@ -59,7 +59,7 @@ export const cases: MssqlStatementCase[] = [
   {
     name: 'subscriptions: create, get, list, update, rotate the secret, delete',
     run: async (db) => {
-      const store = kyselySubscriptionStore(db, at);
+      const store = kyselySubscriptionStore(db, { secretOverlapHours: 24 }, at);
       await store.create({ url: 'https://a.example', eventTypes: ['client.created'], description: null, enabled: true });
       await store.get(3);
       await store.list(0, 101);

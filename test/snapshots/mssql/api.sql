@@ -51,8 +51,8 @@ select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "Disable
 -- parameter types: number
 select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" > @1 order by "SubscriptionId";
 -- parameter types: number
-update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "UpdatedUtc" = @6 where "SubscriptionId" = @7;
--- parameter types: string, string, string, boolean, null, Date, number
+update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
+-- parameter types: string, string, string, boolean, null, null, Date, number
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;

@@ -174,6 +174,26 @@ CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer ON integration.OutboxEven
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_RowVer ON integration.OutboxEvent (EventType, RowVer);;
 CREATE NONCLUSTERED INDEX IX_ApiKey_Prefix ON integration.ApiKey (Prefix);;
 COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- Webhook delivery (the dispatcher). No new index: a claimed delivery's NextAttemptUtc is set to
+-- its lease expiry, so the filtered due index (0001) holds only deliveries anyone may claim now, and
+-- a killed dispatcher's deliveries fall due again when its lease ends.
+-- FailingSinceUtc: when the subscription's current run of failed attempts began (NULL after any
+-- success); a subscription failing for delivery.disableAfterFailingDays is disabled.
+ALTER TABLE integration.WebhookSubscription ADD FailingSinceUtc datetime2(3) NULL;
+-- RequeuedUtc: set by `outbox deliveries resend|recover`; the retry window of a delivery runs from
+-- it (or from CreatedUtc when NULL), so a re-queued old delivery gets a full series of retries.
+ALTER TABLE integration.WebhookDelivery ADD RequeuedUtc datetime2(3) NULL;;
+COMMIT TRANSACTION;
 
 -- == schema state ==
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";

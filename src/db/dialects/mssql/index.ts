@@ -4,6 +4,7 @@ import { mssqlApi } from './api.js';
 import { mssqlMigration } from './migration.js';
 import { mssqlDoctor } from './doctor.js';
 import { mssqlCapture } from './capture.js';
+import { mssqlDelivery } from './delivery.js';
 import { mssqlOutbox } from './outbox.js';
 import { mssqlRetention } from './retention.js';
 
@@ -15,6 +16,7 @@ export const mssqlDialect: SqlDialect = {
   doctor: mssqlDoctor,
   api: mssqlApi,
   capture: mssqlCapture,
+  delivery: mssqlDelivery,
 
   async lockForTransaction(trx, resource, wait) {
     // sp_getapplock returns >= 0 when granted; -1 is a timeout, which @LockTimeout = 0 makes

@@ -4,6 +4,7 @@ import { postgresApi } from './api.js';
 import { postgresMigration } from './migration.js';
 import { postgresDoctor } from './doctor.js';
 import { postgresCapture } from './capture.js';
+import { postgresDelivery } from './delivery.js';
 import { postgresOutbox } from './outbox.js';
 import { postgresRetention } from './retention.js';
 
@@ -15,6 +16,7 @@ export const postgresDialect: SqlDialect = {
   doctor: postgresDoctor,
   api: postgresApi,
   capture: postgresCapture,
+  delivery: postgresDelivery,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

@@ -1,0 +1,78 @@
+import type { Db, Trx } from '../db/dialect.js';
+import type { DeliveryStatus } from '../db/store-tables.js';
+
+/** A delivery this process now owns until its lease ends. */
+export interface ClaimedDelivery {
+  deliveryId: number;
+  eventId: number;
+  subscriptionId: number;
+  /** Attempts recorded before this claim. */
+  attemptCount: number;
+  /** Where the retry window starts: the last re-queue, else when the delivery was queued. */
+  windowStartUtc: Date;
+}
+
+export interface ClaimRequest {
+  owner: string;
+  limit: number;
+  now: Date;
+  /** The claimed rows' lease end, also their NextAttemptUtc: they fall due again then. */
+  leaseUntil: Date;
+  /** Subscriptions this process will not send to now (open circuit, at their in-flight limit). */
+  skipSubscriptions: readonly number[];
+}
+
+/** One DeliveryAttempt row; `at` is 'YYYY-MM-DDTHH:mm:ss.SSS' UTC. */
+export interface AttemptInsertRow {
+  d: number;
+  s: number;
+  e: number;
+  n: number;
+  h: number | null;
+  c: string | null;
+  b: string | null;
+  ms: number;
+  at: string;
+}
+
+/** A delivery's state after an attempt (or a cancel); times as 'YYYY-MM-DDTHH:mm:ss.SSS' UTC. */
+export interface DeliveryUpdateRow {
+  d: number;
+  st: DeliveryStatus;
+  n: number;
+  next: string;
+  h: number | null;
+  err: string | null;
+  done: string | null;
+}
+
+/** The dispatcher's statements that differ by dialect: the claim and the set-based result writes. */
+export interface DeliveryDialect {
+  /**
+   * Claims up to `limit` due deliveries, oldest due first, skipping rows another transaction has
+   * locked (FOR UPDATE SKIP LOCKED / UPDLOCK, READPAST, ROWLOCK), and leases them to `owner`.
+   */
+  claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  insertAttempts(trx: Trx, rows: readonly AttemptInsertRow[]): Promise<void>;
+  /** Applies the rows still leased to `owner`; a row whose lease passed to another is left alone. */
+  updateDeliveries(trx: Trx, owner: string, rows: readonly DeliveryUpdateRow[]): Promise<number>;
+}
+
+/** The columns both dialects' claim statements return. */
+export interface ClaimedRow {
+  DeliveryId: number;
+  EventId: number;
+  SubscriptionId: number;
+  AttemptCount: number;
+  WindowStartUtc: Date;
+}
+
+export function claimedFromRow(row: ClaimedRow): ClaimedDelivery {
+  return {
+    deliveryId: Number(row.DeliveryId),
+    eventId: Number(row.EventId),
+    subscriptionId: Number(row.SubscriptionId),
+    attemptCount: row.AttemptCount,
+    windowStartUtc: new Date(row.WindowStartUtc),
+  };
+}

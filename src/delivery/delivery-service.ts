@@ -1,0 +1,67 @@
+import type { SubscriptionServices } from '../api/subscription-service.js';
+import type { Config } from '../config/schema.js';
+import type { Database } from '../db/connect.js';
+import type { Component } from '../service/component.js';
+import type { ServiceContext } from '../service/context.js';
+import { createUrlGuard, type LookupAll } from './address-guard.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { HttpSender } from './http-sender.js';
+import { kyselySubscriptionStore } from './subscriptions.js';
+import { testEventSender } from './test-event.js';
+
+export function dispatcherOptions(config: Config): DispatcherOptions {
+  const { delivery } = config;
+  return {
+    ...delivery,
+    // Leave the lifecycle time to write results and close pools after the grace.
+    stopGraceMs: Math.max(500, config.shutdown.timeoutMs - 2000),
+  };
+}
+
+export function httpSender(config: Config, lookup?: LookupAll): HttpSender {
+  return new HttpSender({
+    env: config.env,
+    timeoutMs: config.delivery.timeoutMs,
+    connectTimeoutMs: config.delivery.connectTimeoutMs,
+    ...(lookup ? { lookup } : {}),
+  });
+}
+
+/** The dispatcher as a part of `outbox run`, with the sender it owns. */
+export class DeliveryService implements Component {
+  readonly name = 'delivery';
+  readonly dispatcher: Dispatcher;
+  readonly #sender: HttpSender;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.#sender = httpSender(ctx.config);
+    this.dispatcher = new Dispatcher(dispatcherOptions(ctx.config), { store: ctx.store, logger: ctx.logger, sender: this.#sender });
+  }
+
+  async start(): Promise<void> {
+    await this.dispatcher.start();
+    this.ctx.logger.info(`delivering webhooks as ${this.dispatcher.owner}`, { component: this.name });
+  }
+
+  async stop(): Promise<void> {
+    await this.dispatcher.stop();
+    await this.#sender.destroy();
+  }
+}
+
+/** What the API's subscription routes use: the store, the dispatcher's URL check and a test sender. */
+export function subscriptionServices(
+  store: Database,
+  config: Config,
+  lookup?: LookupAll,
+): { services: SubscriptionServices; close: () => Promise<void> } {
+  const sender = httpSender(config, lookup);
+  return {
+    services: {
+      store: kyselySubscriptionStore(store, { secretOverlapHours: config.delivery.secretOverlapHours }),
+      urlGuard: createUrlGuard(config.env, lookup),
+      sendTestEvent: testEventSender(store, config, sender),
+    },
+    close: () => sender.destroy(),
+  };
+}

@@ -1,0 +1,225 @@
+import type { Database } from '../db/connect.js';
+import { ENVELOPE_COLUMNS, envelopeJson } from '../outbox/envelope.js';
+import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
+import type { AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
+
+/** Id lists per statement: SQL Server takes at most 2,100 parameters a request. */
+const IDS_PER_STATEMENT = 1000;
+
+function* chunks<T>(items: readonly T[], size = IDS_PER_STATEMENT): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
+
+export interface EventBody {
+  type: string;
+  /** The exact bytes sent and signed (envelopeJson), the same on every retry. */
+  json: string;
+}
+
+export async function loadEventBodies(store: Database, eventIds: readonly number[]): Promise<Map<number, EventBody>> {
+  const bodies = new Map<number, EventBody>();
+  for (const ids of chunks([...new Set(eventIds)])) {
+    const rows = await store.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).where('EventId', 'in', ids).execute();
+    for (const row of rows) bodies.set(Number(row.EventId), { type: row.EventType, json: envelopeJson(row) });
+  }
+  return bodies;
+}
+
+/** What a batch of results does to the subscriptions besides their deliveries. */
+export interface SubscriptionEffects {
+  /** Had a success in the batch: their failing run ends. */
+  succeeded: readonly number[];
+  /** Failed every attempt in the batch: their failing run starts (if it had not) at `at`. */
+  failing: readonly number[];
+  /** Answered 410 Gone. */
+  gone: readonly number[];
+}
+
+export interface RecordOptions {
+  owner: string;
+  now: Date;
+  /** Subscriptions failing since before this are disabled. */
+  failingCutoff: Date;
+}
+
+/** Subscriptions disabled by this write, and why, for the log. */
+export interface Disabled {
+  subscriptionId: number;
+  reason: string;
+}
+
+/**
+ * Writes one batch of results in one transaction: the attempt log rows, the deliveries' new
+ * state, the subscriptions' failing runs, and the disabling of subscriptions that answered 410 or
+ * have failed every attempt for too long (their queued deliveries are cancelled with them).
+ */
+export async function recordResults(
+  store: Database,
+  attempts: readonly AttemptInsertRow[],
+  updates: readonly DeliveryUpdateRow[],
+  effects: SubscriptionEffects,
+  options: RecordOptions,
+): Promise<Disabled[]> {
+  return store.db.transaction().execute(async (trx) => {
+    const { delivery } = store.dialect;
+    for (const rows of chunks(attempts, 500)) await delivery.insertAttempts(trx, rows);
+    for (const rows of chunks(updates, 500)) await delivery.updateDeliveries(trx, options.owner, rows);
+    for (const ids of chunks(effects.succeeded)) {
+      await trx
+        .updateTable('integration.WebhookSubscription')
+        .set({ FailingSinceUtc: null })
+        .where('SubscriptionId', 'in', ids)
+        .where('FailingSinceUtc', 'is not', null)
+        .execute();
+    }
+    const disabled: Disabled[] = [];
+    for (const ids of chunks(effects.failing)) {
+      await trx
+        .updateTable('integration.WebhookSubscription')
+        .set({ FailingSinceUtc: options.now })
+        .where('SubscriptionId', 'in', ids)
+        .where('FailingSinceUtc', 'is', null)
+        .execute();
+      const expired = await trx
+        .selectFrom('integration.WebhookSubscription')
+        .select('SubscriptionId')
+        .where('SubscriptionId', 'in', ids)
+        .where('Enabled', '=', true)
+        .where('FailingSinceUtc', '<=', options.failingCutoff)
+        .execute();
+      for (const row of expired) {
+        disabled.push({
+          subscriptionId: Number(row.SubscriptionId),
+          reason: 'every attempt failed for too long: disabled by the dispatcher',
+        });
+      }
+    }
+    for (const id of effects.gone)
+      disabled.push({ subscriptionId: id, reason: 'the endpoint answered 410 Gone: disabled by the dispatcher' });
+    for (const { subscriptionId, reason } of disabled) {
+      await trx
+        .updateTable('integration.WebhookSubscription')
+        .set({ Enabled: false, DisabledReason: reason, UpdatedUtc: options.now })
+        .where('SubscriptionId', '=', subscriptionId)
+        .where('Enabled', '=', true)
+        .execute();
+      await cancelQueued(trx, subscriptionId, reason, options.now);
+    }
+    return disabled;
+  });
+}
+
+/** Cancels a subscription's queued deliveries that no dispatcher holds. */
+async function cancelQueued(db: Database['db'], subscriptionId: number, reason: string, now: Date): Promise<void> {
+  await db
+    .updateTable('integration.WebhookDelivery')
+    .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now })
+    .where('SubscriptionId', '=', subscriptionId)
+    .where('Status', '=', 'pending')
+    .where('LeaseOwner', 'is', null)
+    .execute();
+}
+
+/** Keeps held deliveries leased while they wait in this process's queues. */
+export async function renewLeases(store: Database, owner: string, deliveryIds: readonly number[], until: Date): Promise<void> {
+  for (const ids of chunks(deliveryIds)) {
+    await store.db
+      .updateTable('integration.WebhookDelivery')
+      .set({ LeaseExpiresUtc: until, NextAttemptUtc: until })
+      .where('DeliveryId', 'in', ids)
+      .where('LeaseOwner', '=', owner)
+      .where('Status', '=', 'pending')
+      .execute();
+  }
+}
+
+/** Gives deliveries back unsent (shutdown, paused endpoint): due again at `due`, no attempt counted. */
+export async function releaseLeases(store: Database, owner: string, deliveryIds: readonly number[], due: Date): Promise<void> {
+  for (const ids of chunks(deliveryIds)) {
+    await store.db
+      .updateTable('integration.WebhookDelivery')
+      .set({ LeaseOwner: null, LeaseExpiresUtc: null, NextAttemptUtc: due })
+      .where('DeliveryId', 'in', ids)
+      .where('LeaseOwner', '=', owner)
+      .where('Status', '=', 'pending')
+      .execute();
+  }
+}
+
+export interface RequeueResult {
+  requeued: number;
+  /** New deliveries of events the subscription never had (recover only). */
+  fannedOut: number;
+}
+
+/**
+ * `outbox deliveries resend`: queues one delivery again at once, whatever its state, with a
+ * fresh series of retries. False when there is no such delivery.
+ */
+export async function resendDelivery(store: Database, deliveryId: number, now: Date): Promise<boolean> {
+  const result = await store.db
+    .updateTable('integration.WebhookDelivery')
+    .set({
+      Status: 'pending',
+      AttemptCount: 0,
+      NextAttemptUtc: now,
+      RequeuedUtc: now,
+      CompletedUtc: null,
+      LeaseOwner: null,
+      LeaseExpiresUtc: null,
+    })
+    .where('DeliveryId', '=', deliveryId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export class RecoverError extends Error {}
+
+const RECOVER_PAGE = 5000;
+
+/**
+ * `outbox deliveries recover`: for one subscription and events since `since`, queues again the
+ * deliveries that failed or were cancelled, and queues the events of its types that it never
+ * had (created before it subscribed, or while it was disabled).
+ */
+export async function recoverDeliveries(store: Database, subscriptionId: number, since: Date, now: Date): Promise<RequeueResult> {
+  return store.db.transaction().execute(async (trx) => {
+    const subscription = await trx
+      .selectFrom('integration.WebhookSubscription')
+      .select(['EventTypes', 'Enabled'])
+      .where('SubscriptionId', '=', subscriptionId)
+      .executeTakeFirst();
+    if (!subscription) throw new RecoverError(`no subscription ${subscriptionId}`);
+    if (!subscription.Enabled) throw new RecoverError(`subscription ${subscriptionId} is disabled: enable it first`);
+    const requeued = await trx
+      .updateTable('integration.WebhookDelivery')
+      .set({ Status: 'pending', AttemptCount: 0, NextAttemptUtc: now, RequeuedUtc: now, CompletedUtc: null })
+      .where('SubscriptionId', '=', subscriptionId)
+      .where('Status', 'in', ['failed', 'cancelled'])
+      .where('EventId', 'in', (eb) => eb.selectFrom('integration.OutboxEvent').select('EventId').where('CreatedUtc', '>=', since))
+      .executeTakeFirst();
+    const types = EVENT_TYPES.filter((type) => subscriptionTakes(subscription.EventTypes, type));
+    let fannedOut = 0;
+    // Keyset pages of events, each queued with the outbox's own set-based insert, which skips
+    // pairs that exist: the events the subscription already has are left as they are.
+    for (let after = 0; types.length > 0;) {
+      let page = trx
+        .selectFrom('integration.OutboxEvent')
+        .select('EventId')
+        .where('EventId', '>', after)
+        .where('CreatedUtc', '>=', since)
+        .where('EventType', 'in', types)
+        .orderBy('EventId');
+      page = store.dialect.name === 'mssql' ? page.top(RECOVER_PAGE) : page.limit(RECOVER_PAGE);
+      const ids = (await page.execute()).map((row) => Number(row.EventId));
+      if (ids.length === 0) break;
+      fannedOut += await store.dialect.outbox.insertDeliveries(
+        trx,
+        ids.map((e) => ({ e, s: subscriptionId })),
+        now,
+      );
+      after = ids[ids.length - 1] as number;
+    }
+    return { requeued: Number(requeued.numUpdatedRows), fannedOut };
+  });
+}

@@ -1,0 +1,375 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import PQueue from 'p-queue';
+import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/metrics.js';
+import type { Database } from '../db/connect.js';
+import type { Logger } from '../logging/logger.js';
+import type { Component } from '../service/component.js';
+import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
+import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
+import { type EventBody, loadEventBodies, recordResults, releaseLeases, renewLeases } from './delivery-store.js';
+import type { SendRequest, SendResult } from './http-sender.js';
+import { type AttemptOutcome, settleAttempt, storeTime } from './outcome.js';
+import type { RetryOptions } from './retry-policy.js';
+import { signatureHeaders } from './signing.js';
+import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
+
+export interface DispatcherOptions extends RetryOptions {
+  pollIntervalMs: number;
+  batchSize: number;
+  maxInFlight: number;
+  perSubscriptionInFlight: number;
+  leaseMs: number;
+  recordBatchSize: number;
+  flushMs: number;
+  disableAfterFailingDays: number;
+  circuit: CircuitOptions;
+  /** How long stop() waits for requests in flight before giving their deliveries back. */
+  stopGraceMs: number;
+}
+
+/** What the dispatcher sends with: the undici sender in the service, the same in tests. */
+export interface Sender {
+  send(request: SendRequest): Promise<SendResult>;
+}
+
+export interface DispatcherDeps {
+  store: Database;
+  logger: Logger;
+  sender: Sender;
+  /** Names this process in LeaseOwner; unique per dispatcher. */
+  owner?: string;
+  now?: () => Date;
+  random?: () => number;
+}
+
+/** A claimed delivery while this process holds it. */
+interface Held {
+  claimed: ClaimedDelivery;
+  sending: boolean;
+}
+
+const CIRCUIT_GAUGE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export function dispatcherOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 100);
+}
+
+/**
+ * Claims due deliveries in batches under a lease, sends them outside any transaction with at
+ * most perSubscriptionInFlight requests per subscription (and maxInFlight in all), and records
+ * the results in batches. A lease that ends (a killed process) makes its deliveries due again
+ * for any dispatcher: at least once, never zero. Several dispatchers share one store safely: a
+ * row is claimed by one of them at a time (SKIP LOCKED / READPAST) and leased to it.
+ */
+export class Dispatcher implements Component {
+  readonly name = 'delivery';
+  readonly owner: string;
+  readonly #circuits: CircuitBreakers;
+  readonly #held = new Map<number, Held>();
+  readonly #heldPerSubscription = new Map<number, number>();
+  readonly #queues = new Map<number, PQueue>();
+  /** Results and cancels waiting to be written, with the ids they settle. */
+  #outcomes: AttemptOutcome[] = [];
+  #cancels: DeliveryUpdateRow[] = [];
+  /** Deliveries to give back unsent, by the time they fall due again. */
+  #releases = new Map<string, number[]>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #renewTimer: NodeJS.Timeout | undefined;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #sleepTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #closed = false;
+  readonly #outage: OutageLog;
+  readonly #now: () => Date;
+  readonly #random: () => number;
+
+  constructor(
+    private readonly options: DispatcherOptions,
+    private readonly deps: DispatcherDeps,
+  ) {
+    this.owner = deps.owner ?? dispatcherOwner();
+    this.#now = deps.now ?? (() => new Date());
+    this.#random = deps.random ?? Math.random;
+    this.#circuits = new CircuitBreakers(
+      options.circuit,
+      () => this.#now().getTime(),
+      (id, state) => this.#circuitChanged(id, state),
+    );
+    this.#outage = new OutageLog(deps.logger, 'delivery: the store database', this.#now);
+  }
+
+  /** Deliveries claimed and not yet settled in the store. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  circuitState(subscriptionId: number): CircuitStateName {
+    return this.#circuits.state(subscriptionId);
+  }
+
+  async start(): Promise<void> {
+    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    this.#renewTimer.unref();
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming, lets requests in flight finish (within stopGraceMs), records them, gives the rest back. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#sleepTimer);
+    this.#wake?.();
+    await this.#loop;
+    // Queued, not yet sent: give back at once so another instance can take them.
+    for (const queue of this.#queues.values()) queue.clear();
+    const unsent = [...this.#held.values()].filter((h) => !h.sending).map((h) => h.claimed);
+    for (const claimed of unsent) this.#release(claimed, this.#now());
+    const inFlight = Promise.all([...this.#queues.values()].map((queue) => queue.onIdle()));
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, this.options.stopGraceMs)));
+    await Promise.race([inFlight, grace]);
+    clearTimeout(graceTimer);
+    // Whatever is still sending is given back too: its lease is cleared, so it is sent again soon.
+    for (const held of [...this.#held.values()]) if (held.sending) this.#release(held.claimed, this.#now());
+    await this.flush();
+    this.#closed = true;
+    clearInterval(this.#renewTimer);
+    clearTimeout(this.#flushTimer);
+  }
+
+  /**
+   * Claims one batch and queues its sends; returns how many were claimed. The service's loop
+   * calls it; tests call it directly with an injected clock.
+   */
+  async claimOnce(): Promise<number> {
+    const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.#held.size);
+    if (room <= 0 || this.#stopping) return 0;
+    const now = this.#now();
+    const backlogCap = this.options.perSubscriptionInFlight * 4;
+    const skip = new Set(this.#circuits.blocked());
+    for (const [id, count] of this.#heldPerSubscription) if (count >= backlogCap) skip.add(id);
+    const claimed = await this.deps.store.dialect.delivery.claim(this.deps.store.db, {
+      owner: this.owner,
+      limit: room,
+      now,
+      leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+      skipSubscriptions: [...skip],
+    });
+    if (claimed.length === 0) return 0;
+    for (const delivery of claimed) this.#hold(delivery);
+    let targets: Map<number, DeliveryTarget>;
+    let bodies: Map<number, EventBody>;
+    try {
+      targets = await loadDeliveryTargets(this.deps.store, [...new Set(claimed.map((d) => d.subscriptionId))], now);
+      bodies = await loadEventBodies(
+        this.deps.store,
+        claimed.map((d) => d.eventId),
+      );
+    } catch (error) {
+      for (const delivery of claimed) this.#release(delivery, now);
+      throw error;
+    }
+    for (const delivery of claimed) {
+      const target = targets.get(delivery.subscriptionId);
+      const body = bodies.get(delivery.eventId);
+      if (!target?.enabled) this.#cancel(delivery, 'subscription disabled');
+      else if (!body) this.#cancel(delivery, 'event no longer in the outbox');
+      else void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target, body));
+    }
+    return claimed.length;
+  }
+
+  /** Resolves when every claimed delivery has been sent and its result written. */
+  async settled(): Promise<void> {
+    while (this.#held.size > 0) {
+      await Promise.all([...this.#queues.values()].map((queue) => queue.onIdle()));
+      await this.flush();
+    }
+    await this.flush();
+  }
+
+  /** Writes the results gathered so far (one transaction), then the releases. */
+  flush(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#flushing = this.#flushing.then(() => this.#write());
+    return this.#flushing;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      let delayMs = this.options.pollIntervalMs;
+      try {
+        const claimed = await this.claimOnce();
+        this.#outage.succeeded();
+        // A full claim means more is due: go again at once while there is room.
+        if (claimed > 0 && claimed === this.options.batchSize && this.#held.size < this.options.maxInFlight) continue;
+      } catch (error) {
+        if (isTransientDatabaseError(error)) delayMs = this.#outage.failed(error);
+        else this.deps.logger.error(`claiming deliveries failed: ${(error as Error).message}`, { component: this.name });
+      }
+      await this.#sleep(delayMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#wake = () => {
+        clearTimeout(this.#sleepTimer);
+        this.#wake = undefined;
+        resolve();
+      };
+      this.#sleepTimer = setTimeout(() => this.#wake?.(), ms);
+    });
+  }
+
+  #queue(subscriptionId: number): PQueue {
+    let queue = this.#queues.get(subscriptionId);
+    if (!queue) {
+      queue = new PQueue({ concurrency: this.options.perSubscriptionInFlight });
+      this.#queues.set(subscriptionId, queue);
+    }
+    return queue;
+  }
+
+  #hold(claimed: ClaimedDelivery): void {
+    this.#held.set(claimed.deliveryId, { claimed, sending: false });
+    this.#heldPerSubscription.set(claimed.subscriptionId, (this.#heldPerSubscription.get(claimed.subscriptionId) ?? 0) + 1);
+  }
+
+  /** Frees the slot; the lease stays until the result is written. */
+  #unhold(claimed: ClaimedDelivery): void {
+    if (!this.#held.delete(claimed.deliveryId)) return;
+    const left = (this.#heldPerSubscription.get(claimed.subscriptionId) ?? 1) - 1;
+    if (left > 0) this.#heldPerSubscription.set(claimed.subscriptionId, left);
+    else this.#heldPerSubscription.delete(claimed.subscriptionId);
+    // The loop may be waiting for room: half the room free is worth a claim.
+    if (this.#held.size <= this.options.maxInFlight / 2) this.#wake?.();
+  }
+
+  async #deliver(claimed: ClaimedDelivery, target: DeliveryTarget, body: EventBody): Promise<void> {
+    const held = this.#held.get(claimed.deliveryId);
+    if (!held || this.#stopping) return;
+    if (!this.#circuits.tryAcquire(claimed.subscriptionId)) {
+      this.#release(claimed, new Date(this.#circuits.retryAt(claimed.subscriptionId)));
+      return;
+    }
+    held.sending = true;
+    const attemptedAt = this.#now();
+    const number = claimed.attemptCount + 1;
+    const result = await this.deps.sender.send({
+      url: target.url,
+      body: body.json,
+      headers: {
+        ...signatureHeaders(target.secrets, String(claimed.eventId), Math.floor(attemptedAt.getTime() / 1000), body.json),
+        'x-webhook-event': body.type,
+        'x-webhook-attempt': String(number),
+      },
+    });
+    if (this.#closed || !this.#held.has(claimed.deliveryId)) return;
+    const outcome = settleAttempt(claimed, result, this.options, attemptedAt, this.#random);
+    attemptDurationSeconds.observe({ outcome: outcome.verdict === 'succeeded' ? 'success' : 'failure' }, result.elapsedMs / 1000);
+    deliveriesTotal.inc({ outcome: outcome.verdict === 'retry' ? 'retried' : outcome.verdict });
+    if (outcome.verdict === 'succeeded') this.#circuits.succeeded(claimed.subscriptionId);
+    else if (outcome.verdict !== 'gone') this.#circuits.failed(claimed.subscriptionId);
+    this.#outcomes.push(outcome);
+    this.#unhold(claimed);
+    this.#scheduleFlush();
+  }
+
+  #cancel(claimed: ClaimedDelivery, reason: string): void {
+    const now = storeTime(this.#now());
+    this.#cancels.push({ d: claimed.deliveryId, st: 'cancelled', n: claimed.attemptCount, next: now, h: null, err: reason, done: now });
+    deliveriesTotal.inc({ outcome: 'cancelled' });
+    this.#unhold(claimed);
+    this.#scheduleFlush();
+  }
+
+  #release(claimed: ClaimedDelivery, due: Date): void {
+    const key = due.toISOString();
+    const ids = this.#releases.get(key) ?? [];
+    ids.push(claimed.deliveryId);
+    this.#releases.set(key, ids);
+    this.#unhold(claimed);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#outcomes.length + this.#cancels.length >= this.options.recordBatchSize) {
+      void this.flush();
+      return;
+    }
+    this.#flushTimer ??= setTimeout(() => void this.flush(), this.options.flushMs);
+  }
+
+  async #write(): Promise<void> {
+    if (this.#closed) return;
+    const outcomes = this.#outcomes;
+    const cancels = this.#cancels;
+    const releases = this.#releases;
+    if (outcomes.length === 0 && cancels.length === 0 && releases.size === 0) return;
+    this.#outcomes = [];
+    this.#cancels = [];
+    this.#releases = new Map();
+    const now = this.#now();
+    try {
+      const succeeded = new Set<number>();
+      const failing = new Set<number>();
+      const gone = new Set<number>();
+      for (const { verdict, attempt } of outcomes) {
+        if (verdict === 'succeeded') succeeded.add(attempt.s);
+        else if (verdict === 'gone') gone.add(attempt.s);
+        else failing.add(attempt.s);
+      }
+      for (const id of succeeded) failing.delete(id);
+      const disabled = await recordResults(
+        this.deps.store,
+        outcomes.map((o) => o.attempt),
+        [...outcomes.map((o) => o.update), ...cancels],
+        { succeeded: [...succeeded], failing: [...failing], gone: [...gone] },
+        {
+          owner: this.owner,
+          now,
+          failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000),
+        },
+      );
+      for (const { subscriptionId, reason } of disabled) {
+        this.deps.logger.warn(`subscription ${subscriptionId} disabled: ${reason}`, { component: this.name });
+      }
+      for (const [due, ids] of releases) await releaseLeases(this.deps.store, this.owner, ids, new Date(due));
+      this.#outage.succeeded();
+    } catch (error) {
+      // Keep them for the next write; if this process dies first, the leases end and the
+      // deliveries are sent again (at least once).
+      this.#outcomes = [...outcomes, ...this.#outcomes];
+      this.#cancels = [...cancels, ...this.#cancels];
+      for (const [due, ids] of releases) this.#releases.set(due, [...ids, ...(this.#releases.get(due) ?? [])]);
+      const delayMs = this.#outage.failed(error);
+      if (!isTransientDatabaseError(error)) {
+        this.deps.logger.error(`recording delivery results failed: ${(error as Error).message}`, { component: this.name });
+      }
+      if (!this.#stopping) this.#flushTimer ??= setTimeout(() => void this.flush(), delayMs);
+    }
+  }
+
+  async #renew(): Promise<void> {
+    const ids = [...this.#held.keys()];
+    if (ids.length === 0 || this.#closed) return;
+    try {
+      await renewLeases(this.deps.store, this.owner, ids, new Date(this.#now().getTime() + this.options.leaseMs));
+    } catch (error) {
+      this.deps.logger.warn(`renewing delivery leases failed: ${(error as Error).message}`, { component: this.name });
+    }
+  }
+
+  #circuitChanged(subscriptionId: number, state: CircuitStateName): void {
+    circuitState.set({ subscription: String(subscriptionId) }, CIRCUIT_GAUGE[state]);
+    const message = `subscription ${subscriptionId}: circuit ${state}`;
+    if (state === 'open') this.deps.logger.warn(`${message} after repeated failures; probing again later`, { component: this.name });
+    else this.deps.logger.info(message, { component: this.name });
+  }
+}

@@ -1,0 +1,141 @@
+import type { Selectable } from 'kysely';
+import type { Subscription, SubscriptionStore } from '../api/subscription-service.js';
+import type { Database } from '../db/connect.js';
+import type { WebhookSubscriptionTable } from '../db/store-tables.js';
+import { utcText } from '../outbox/envelope.js';
+import { generateSecret, secretKey, type SigningSecrets } from './signing.js';
+
+/*
+ * The WebhookSubscription table: what the API's routes manage and what the dispatcher reads.
+ * Secrets leave this module only as key bytes for signing, or once, when created or rotated.
+ */
+
+const COLUMNS = ['SubscriptionId', 'Url', 'EventTypes', 'Description', 'Enabled', 'DisabledReason', 'CreatedUtc', 'UpdatedUtc'] as const;
+type Row = Pick<Selectable<WebhookSubscriptionTable>, (typeof COLUMNS)[number]>;
+
+function toSubscription(row: Row): Subscription {
+  return {
+    id: Number(row.SubscriptionId),
+    url: row.Url,
+    eventTypes: row.EventTypes.split(',').filter(Boolean),
+    description: row.Description,
+    enabled: Boolean(row.Enabled),
+    disabledReason: row.DisabledReason,
+    createdUtc: utcText(row.CreatedUtc),
+    updatedUtc: utcText(row.UpdatedUtc),
+  };
+}
+
+export interface SubscriptionStoreOptions {
+  /** How long the secret before a rotation keeps signing beside the new one. */
+  secretOverlapHours: number;
+}
+
+export function kyselySubscriptionStore(
+  store: Database,
+  options: SubscriptionStoreOptions,
+  now: () => Date = () => new Date(),
+): SubscriptionStore {
+  const { db } = store;
+  const get = async (id: number) => {
+    const row = await db.selectFrom('integration.WebhookSubscription').select(COLUMNS).where('SubscriptionId', '=', id).executeTakeFirst();
+    return row ? toSubscription(row) : undefined;
+  };
+  return {
+    async create(input) {
+      const secret = input.secret ?? generateSecret();
+      secretKey(secret);
+      const id = await store.dialect.insertReturningId(
+        db,
+        'integration.WebhookSubscription',
+        {
+          Url: input.url,
+          EventTypes: input.eventTypes.join(','),
+          Description: input.description ?? null,
+          Secret: secret,
+          Enabled: input.enabled ?? true,
+          CreatedUtc: now(),
+          UpdatedUtc: now(),
+        },
+        'SubscriptionId',
+      );
+      return { subscription: (await get(id)) as Subscription, secret };
+    },
+    get,
+    async list(afterId, limit) {
+      let query = db
+        .selectFrom('integration.WebhookSubscription')
+        .select(COLUMNS)
+        .where('SubscriptionId', '>', afterId)
+        .orderBy('SubscriptionId');
+      query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
+      return (await query.execute()).map(toSubscription);
+    },
+    async update(id, patch) {
+      const result = await db
+        .updateTable('integration.WebhookSubscription')
+        .set({
+          ...(patch.url === undefined ? {} : { Url: patch.url }),
+          ...(patch.eventTypes === undefined ? {} : { EventTypes: patch.eventTypes.join(',') }),
+          ...(patch.description === undefined ? {} : { Description: patch.description }),
+          // Enabling again starts a new failing run: the 5-day rule counts from the next failure.
+          ...(patch.enabled === undefined ? {} : { Enabled: patch.enabled, DisabledReason: null, FailingSinceUtc: null }),
+          UpdatedUtc: now(),
+        })
+        .where('SubscriptionId', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0 ? get(id) : undefined;
+    },
+    async rotateSecret(id) {
+      const secret = generateSecret();
+      const at = now();
+      const result = await db
+        .updateTable('integration.WebhookSubscription')
+        .set((eb) => ({
+          PreviousSecret: eb.ref('Secret'),
+          PreviousSecretExpiresUtc: new Date(at.getTime() + options.secretOverlapHours * 3600_000),
+          Secret: secret,
+          UpdatedUtc: at,
+        }))
+        .where('SubscriptionId', '=', id)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return { subscription: (await get(id)) as Subscription, secret };
+    },
+    async delete(id) {
+      // Deliveries and their attempts go with it (ON DELETE CASCADE).
+      const result = await db.deleteFrom('integration.WebhookSubscription').where('SubscriptionId', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+/** What the dispatcher needs of a subscription to send to it. */
+export interface DeliveryTarget {
+  id: number;
+  url: string;
+  enabled: boolean;
+  secrets: SigningSecrets;
+}
+
+/** The targets of these subscription ids; a deleted subscription is absent from the map. */
+export async function loadDeliveryTargets(store: Database, ids: readonly number[], now: Date): Promise<Map<number, DeliveryTarget>> {
+  const targets = new Map<number, DeliveryTarget>();
+  if (ids.length === 0) return targets;
+  const rows = await store.db
+    .selectFrom('integration.WebhookSubscription')
+    .select(['SubscriptionId', 'Url', 'Enabled', 'Secret', 'PreviousSecret', 'PreviousSecretExpiresUtc'])
+    .where('SubscriptionId', 'in', [...ids])
+    .execute();
+  for (const row of rows) {
+    const previousValid =
+      row.PreviousSecret !== null && row.PreviousSecretExpiresUtc !== null && new Date(row.PreviousSecretExpiresUtc) > now;
+    targets.set(Number(row.SubscriptionId), {
+      id: Number(row.SubscriptionId),
+      url: row.Url,
+      enabled: Boolean(row.Enabled),
+      secrets: { current: secretKey(row.Secret), previous: previousValid ? secretKey(row.PreviousSecret as string) : undefined },
+    });
+  }
+  return targets;
+}
