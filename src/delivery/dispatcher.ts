@@ -12,7 +12,7 @@ import { type EventBody, loadEventBodies, recordResults, releaseLeases, renewLea
 import type { SendRequest, SendResult } from './http-sender.js';
 import { type AttemptOutcome, settleAttempt, storeTime } from './outcome.js';
 import type { RetryOptions } from './retry-policy.js';
-import { signatureHeaders } from './signing.js';
+import { signatureHeaders, type SigningSecrets } from './signing.js';
 import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
 
 export interface DispatcherOptions extends RetryOptions {
@@ -177,7 +177,13 @@ export class Dispatcher implements Component {
       const body = bodies.get(delivery.eventId);
       if (!target?.enabled) this.#cancel(delivery, 'subscription disabled');
       else if (!body) this.#cancel(delivery, 'event no longer in the outbox');
-      else void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target, body));
+      else if (!target.secrets) {
+        this.deps.logger.warn(`subscription ${target.id}: ${target.secretProblem}; delivery ${delivery.deliveryId} cancelled`, {
+          component: this.name,
+        });
+        this.#cancel(delivery, target.secretProblem ?? 'no signing secret');
+      } else
+        void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target.url, target.secrets as SigningSecrets, body));
     }
     return claimed.length;
   }
@@ -251,7 +257,7 @@ export class Dispatcher implements Component {
     if (this.#held.size <= this.options.maxInFlight / 2) this.#wake?.();
   }
 
-  async #deliver(claimed: ClaimedDelivery, target: DeliveryTarget, body: EventBody): Promise<void> {
+  async #deliver(claimed: ClaimedDelivery, url: string, secrets: SigningSecrets, body: EventBody): Promise<void> {
     const held = this.#held.get(claimed.deliveryId);
     if (!held || this.#stopping) return;
     if (!this.#circuits.tryAcquire(claimed.subscriptionId)) {
@@ -262,10 +268,10 @@ export class Dispatcher implements Component {
     const attemptedAt = this.#now();
     const number = claimed.attemptCount + 1;
     const result = await this.deps.sender.send({
-      url: target.url,
+      url,
       body: body.json,
       headers: {
-        ...signatureHeaders(target.secrets, String(claimed.eventId), Math.floor(attemptedAt.getTime() / 1000), body.json),
+        ...signatureHeaders(secrets, String(claimed.eventId), Math.floor(attemptedAt.getTime() / 1000), body.json),
         'x-webhook-event': body.type,
         'x-webhook-attempt': String(number),
       },

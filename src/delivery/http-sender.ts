@@ -57,9 +57,12 @@ export class HttpSender {
   async send(request: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const shape = checkUrlShape(request.url, this.options.env);
+    // The shape alone here; addresses are the guard's below, so they are logged as ssrf_blocked.
+    const shape = checkUrlShape(request.url, 'development');
     if (!shape.ok) return failure('invalid_url', `URL ${shape.reason}`, elapsed());
     const url = shape.url;
+    if (this.options.env === 'production' && url.protocol !== 'https:')
+      return failure('invalid_url', 'URL must use https in production', elapsed());
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {

@@ -115,7 +115,18 @@ export interface DeliveryTarget {
   id: number;
   url: string;
   enabled: boolean;
-  secrets: SigningSecrets;
+  /** Undefined when the stored secret is unusable (edited by hand): see secretProblem. */
+  secrets: SigningSecrets | undefined;
+  secretProblem: string | null;
+}
+
+function keyOf(secret: string | null): Buffer | undefined {
+  if (secret === null) return undefined;
+  try {
+    return secretKey(secret);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The targets of these subscription ids; a deleted subscription is absent from the map. */
@@ -128,13 +139,14 @@ export async function loadDeliveryTargets(store: Database, ids: readonly number[
     .where('SubscriptionId', 'in', [...ids])
     .execute();
   for (const row of rows) {
-    const previousValid =
-      row.PreviousSecret !== null && row.PreviousSecretExpiresUtc !== null && new Date(row.PreviousSecretExpiresUtc) > now;
+    const current = keyOf(row.Secret);
+    const previousValid = row.PreviousSecretExpiresUtc !== null && new Date(row.PreviousSecretExpiresUtc) > now;
     targets.set(Number(row.SubscriptionId), {
       id: Number(row.SubscriptionId),
       url: row.Url,
       enabled: Boolean(row.Enabled),
-      secrets: { current: secretKey(row.Secret), previous: previousValid ? secretKey(row.PreviousSecret as string) : undefined },
+      secrets: current ? { current, previous: previousValid ? keyOf(row.PreviousSecret) : undefined } : undefined,
+      secretProblem: current ? null : 'the stored signing secret is not whsec_ + base64 of at least 24 bytes: rotate it',
     });
   }
   return targets;

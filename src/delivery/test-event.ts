@@ -27,6 +27,7 @@ export function testEventSender(store: Database, config: Config, sender: Sender)
     };
     const target = (await loadDeliveryTargets(store, [subscription.id], now)).get(subscription.id);
     if (!target) return { sent: false, httpStatus: null, error: 'the subscription no longer exists', envelope };
+    if (!target.secrets) return { sent: false, httpStatus: null, error: target.secretProblem, envelope };
     const body = JSON.stringify(envelope);
     const result = await sender.send({
       url: target.url,

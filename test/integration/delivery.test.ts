@@ -1,0 +1,345 @@
+import { createHmac } from 'node:crypto';
+import { expect } from 'chai';
+import { Webhook } from 'standardwebhooks';
+import winston from 'winston';
+import { recoverDeliveries, resendDelivery } from '../../src/delivery/delivery-store.js';
+import type { Sender } from '../../src/delivery/dispatcher.js';
+import { USER_AGENT } from '../../src/delivery/http-sender.js';
+import { secretKey } from '../../src/delivery/signing.js';
+import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
+import { appendEvents } from '../../src/outbox/append-events.js';
+import { ENVELOPE_COLUMNS, envelopeJson } from '../../src/outbox/envelope.js';
+import type { EventType } from '../../src/outbox/event-types.js';
+import { describeEachDialect } from '../support/databases.js';
+import { TestClock, testDispatcher, type TestDispatcher } from '../support/dispatcher.js';
+import { Receiver } from '../support/receiver.js';
+
+describeEachDialect('webhook delivery', (suite) => {
+  let receiver: Receiver;
+  let keyCounter = 0;
+  const running: TestDispatcher[] = [];
+
+  const subscriptions = () => kyselySubscriptionStore(suite.db, { secretOverlapHours: 24 });
+  const subscribe = async (url: string, types: string[] = ['*']) => subscriptions().create({ url, eventTypes: types });
+  const append = async (count: number, type: EventType = 'client.created') => {
+    const events = Array.from({ length: count }, () => {
+      keyCounter += 1;
+      return { type, sourceKey: `test:${keyCounter}`, createdUtc: new Date(), payload: { n: keyCounter }, metadata: {} };
+    });
+    await suite.db.db.transaction().execute((trx) => appendEvents(trx, suite.db.dialect, 1, events));
+  };
+  const deliveries = (subscriptionId: number) =>
+    suite.db.db
+      .selectFrom('integration.WebhookDelivery')
+      .selectAll()
+      .where('SubscriptionId', '=', subscriptionId)
+      .orderBy('DeliveryId')
+      .execute();
+  const attempts = (subscriptionId: number) =>
+    suite.db.db
+      .selectFrom('integration.DeliveryAttempt')
+      .selectAll()
+      .where('SubscriptionId', '=', subscriptionId)
+      .orderBy('AttemptId')
+      .execute();
+  const dispatcher = (setup: Parameters<typeof testDispatcher>[1] = {}) => {
+    const made = testDispatcher(suite.db, setup);
+    running.push(made);
+    return made;
+  };
+
+  beforeEach(async () => {
+    receiver = await Receiver.start();
+  });
+
+  afterEach(async () => {
+    for (const made of running.splice(0)) await made.close();
+    await receiver.close();
+    // Each test starts with no subscription (their deliveries and attempts go with them).
+    await suite.db.db.deleteFrom('integration.WebhookSubscription').execute();
+  });
+
+  it('POSTs the envelope, signed both ways, verifiable with standardwebhooks and by hand', async () => {
+    const { subscription, secret } = await subscribe(`${receiver.url}/hook?x=1`, ['client.*']);
+    await append(1);
+    await append(1, 'payment.failed');
+    const { drain } = dispatcher();
+    expect(await drain()).to.equal(1);
+    expect(receiver.requests).to.have.length(1);
+    const [request] = receiver.requests;
+    const [delivery] = await deliveries(subscription.id);
+    const event = await suite.db.db
+      .selectFrom('integration.OutboxEvent')
+      .select(ENVELOPE_COLUMNS)
+      .where('EventId', '=', delivery!.EventId)
+      .executeTakeFirstOrThrow();
+    expect(request!.method).to.equal('POST');
+    expect(request!.path).to.equal('/hook?x=1');
+    expect(request!.body).to.equal(envelopeJson(event));
+    expect(request!.headers).to.include({
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': String(event.EventId),
+      'x-webhook-event': 'client.created',
+      'x-webhook-attempt': '1',
+    });
+    const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as { id: number };
+    expect(verified.id).to.equal(Number(event.EventId));
+    const hex = createHmac('sha256', secretKey(secret)).update(request!.body).digest('hex');
+    expect(request!.headers['x-webhook-signature']).to.equal(`sha256=${hex}`);
+    expect(delivery).to.include({ Status: 'succeeded', AttemptCount: 1, LastHttpStatus: 200, LeaseOwner: null });
+    const [attempt] = await attempts(subscription.id);
+    expect(attempt).to.include({ AttemptNumber: 1, HttpStatus: 200, ErrorClass: null, ResponseBody: 'ok' });
+    expect(Number(attempt!.EventId)).to.equal(Number(event.EventId));
+  });
+
+  it('after a rotation signs with the new and the old secret until the overlap ends', async () => {
+    const { subscription, secret: oldSecret } = await subscribe(receiver.url);
+    const rotated = await subscriptions().rotateSecret(subscription.id);
+    await append(1);
+    await dispatcher().drain();
+    const [request] = receiver.requests;
+    for (const secret of [oldSecret, rotated!.secret]) {
+      expect(new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>)).to.be.an('object');
+    }
+    const clock = new TestClock();
+    clock.advance(25 * 3600_000);
+    await append(1);
+    await dispatcher({ clock }).drain();
+    const later = receiver.requests[1]!;
+    expect(String(later.headers['webhook-signature']).split(' ')).to.have.length(1);
+    expect(() => new Webhook(oldSecret).verify(later.body, later.headers as Record<string, string>)).to.throw();
+  });
+
+  it('retries on the schedule with the same webhook-id, then fails and leaves the event for pollers', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 500, body: 'busy' });
+    await append(1);
+    const { drain, clock } = dispatcher({ options: { circuit: { failureThreshold: 100, openMs: 1000, maxOpenMs: 1000 } } });
+    const schedule = [10, 30, 120, 300, 900, 1800, 3600, 7200, 18000, 36000];
+    expect(await drain()).to.equal(1);
+    for (const seconds of schedule) {
+      const [pending] = await deliveries(subscription.id);
+      expect(pending).to.include({ Status: 'pending', LastHttpStatus: 500 });
+      // Not a moment early: nothing is due a second before the scheduled retry.
+      clock.advance(seconds * 1000 - 1000);
+      expect(await drain(), `before the ${seconds} s retry`).to.equal(0);
+      clock.advance(1000);
+      expect(await drain(), `the ${seconds} s retry`).to.equal(1);
+    }
+    const [failed] = await deliveries(subscription.id);
+    expect(failed).to.include({ Status: 'failed', AttemptCount: 11, LastError: 'HTTP 500' });
+    expect((await attempts(subscription.id)).map((a) => a.AttemptNumber)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).to.equal(1);
+    expect(receiver.requests.map((r) => r.headers['x-webhook-attempt'])).to.deep.equal(schedule.map((_, i) => String(i + 1)).concat('11'));
+    const event = await suite.db.db
+      .selectFrom('integration.OutboxEvent')
+      .select('EventId')
+      .where('EventId', '=', failed!.EventId)
+      .execute();
+    expect(event).to.have.length(1);
+  });
+
+  it('honours Retry-After on 429, and records timeouts, refusals and 4,000 characters of body', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 429, headers: { 'retry-after': '120' }, body: 'slow down' });
+    await append(1);
+    const { drain, clock } = dispatcher({ config: { delivery: { timeoutMs: 300 } } });
+    await drain();
+    const [limited] = await deliveries(subscription.id);
+    expect(new Date(limited!.NextAttemptUtc).getTime() - clock.now().getTime()).to.be.within(119_000, 120_500);
+
+    receiver.reply = () => ({ status: 200, body: 'late', delayMs: 2000 });
+    clock.advance(120_000);
+    await drain();
+    receiver.reply = () => ({ status: 502, body: `${'x'.repeat(4100)}TAIL` });
+    clock.advance(60_000);
+    await drain();
+    const log = await attempts(subscription.id);
+    expect(log.map((a) => [a.HttpStatus, a.ErrorClass])).to.deep.equal([
+      [429, null],
+      [null, 'timeout'],
+      [502, null],
+    ]);
+    expect(log[1]!.ElapsedMs).to.be.at.least(250);
+    expect(log[2]!.ResponseBody).to.equal('x'.repeat(4000));
+
+    const closed = await Receiver.start();
+    const deadUrl = closed.url;
+    await closed.close();
+    const dead = await subscribe(deadUrl, ['lead.created']);
+    await append(1, 'lead.created');
+    await drain();
+    expect((await attempts(dead.subscription.id)).map((a) => a.ErrorClass)).to.deep.equal(['refused']);
+  });
+
+  it('410 Gone disables the subscription at once and cancels what it had queued', async () => {
+    const lines: string[] = [];
+    const logger = winston.createLogger({
+      transports: [new winston.transports.Console({ silent: true })],
+    });
+    logger.on('data', (info: { message: string }) => lines.push(info.message));
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 410, body: 'gone' });
+    await append(1);
+    await dispatcher({ logger }).drain();
+    await append(2);
+    expect(await dispatcher().drain()).to.equal(0);
+    const stored = await subscriptions().get(subscription.id);
+    expect(stored).to.include({ enabled: false });
+    expect(stored!.disabledReason).to.match(/410 Gone/);
+    expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(['failed']);
+    expect(receiver.requests).to.have.length(1);
+    expect(lines.some((line) => /subscription \d+ disabled: the endpoint answered 410 Gone/.test(line))).to.equal(true);
+  });
+
+  it('a circuit pauses a dead endpoint while a healthy one keeps receiving', async () => {
+    const healthy = await Receiver.start();
+    try {
+      const dead = await subscribe(`${receiver.url}/dead`);
+      const alive = await subscribe(`${healthy.url}/alive`);
+      receiver.reply = () => ({ status: 503, body: 'down' });
+      await append(20);
+      const {
+        drain,
+        dispatcher: d,
+        clock,
+      } = dispatcher({
+        options: { perSubscriptionInFlight: 1, circuit: { failureThreshold: 3, openMs: 30_000, maxOpenMs: 60_000 } },
+      });
+      await drain();
+      expect(healthy.requests).to.have.length(20);
+      expect(receiver.requests).to.have.length(3);
+      expect(d.circuitState(dead.subscription.id)).to.equal('open');
+      expect(d.circuitState(alive.subscription.id)).to.equal('closed');
+      // The paused endpoint's deliveries wait for the probe, with no attempt counted.
+      const waiting = await deliveries(dead.subscription.id);
+      expect(waiting.filter((w) => w.AttemptCount === 0)).to.have.length(17);
+      // After the pause one probe goes; it succeeds, the circuit closes and the backlog flows.
+      receiver.reply = () => ({ status: 200, body: 'back' });
+      clock.advance(30_000);
+      await drain();
+      clock.advance(30_000);
+      await drain();
+      expect(d.circuitState(dead.subscription.id)).to.equal('closed');
+      expect((await deliveries(dead.subscription.id)).every((w) => w.Status === 'succeeded')).to.equal(true);
+    } finally {
+      await healthy.close();
+    }
+  });
+
+  it('two dispatchers on one store never send a delivery twice', async () => {
+    await subscribe(receiver.url);
+    await append(300);
+    const one = dispatcher({ owner: 'one' });
+    const two = dispatcher({ owner: 'two' });
+    await Promise.all([one.drain(), two.drain()]);
+    const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+    expect(ids).to.have.length(300);
+    expect(new Set(ids).size).to.equal(300);
+  });
+
+  it("a killed dispatcher's leases expire and another completes its deliveries", async () => {
+    const { subscription } = await subscribe(receiver.url);
+    await append(5);
+    // The first dispatcher claims and then hangs mid-send, as a killed process would.
+    const hung: Sender = { send: () => new Promise(() => {}) };
+    const first = testDispatcher(suite.db, { owner: 'killed', wrap: () => hung });
+    expect(await first.dispatcher.claimOnce()).to.equal(5);
+    const clock = new TestClock();
+    const second = dispatcher({ owner: 'survivor', clock });
+    expect(await second.drain()).to.equal(0);
+    clock.advance(61_000);
+    expect(await second.drain()).to.equal(5);
+    expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(Array(5).fill('succeeded'));
+    expect(receiver.requests).to.have.length(5);
+  });
+
+  it('refuses private and loopback targets in production, at send time', async () => {
+    const lookup = async (host: string) => [{ address: host === 'rebind.example.com' ? '127.0.0.1' : '93.184.215.14', family: 4 }];
+    const port = new URL(receiver.url).port;
+    const targets = [
+      `https://rebind.example.com:${port}/x`,
+      `https://127.0.0.1:${port}/x`,
+      `https://[::ffff:127.0.0.1]:${port}/x`,
+      'https://10.1.2.3/x',
+      'https://169.254.169.254/latest/meta-data',
+      `http://public.example.com:${port}/x`,
+    ];
+    const made = [];
+    for (const url of targets) made.push((await subscribe(url)).subscription.id);
+    await append(1);
+    await dispatcher({ config: { env: 'production' }, lookup }).drain();
+    const classes = [];
+    for (const id of made) classes.push((await attempts(id)).map((a) => a.ErrorClass)[0]);
+    expect(classes).to.deep.equal(['ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'invalid_url']);
+    expect(receiver.requests).to.have.length(0);
+  });
+
+  it('disables a subscription whose every attempt has failed for 5 days', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 500 });
+    await append(1);
+    const clock = new TestClock();
+    const { drain } = dispatcher({ clock });
+    await drain();
+    clock.advance(3 * 86_400_000);
+    await append(1);
+    await drain();
+    expect((await subscriptions().get(subscription.id))!.enabled).to.equal(true);
+    clock.advance(2 * 86_400_000 + 60_000);
+    await append(1);
+    await drain();
+    const stored = await subscriptions().get(subscription.id);
+    expect(stored!.enabled).to.equal(false);
+    expect(stored!.disabledReason).to.match(/failed for too long/);
+    expect((await deliveries(subscription.id)).filter((d) => d.Status === 'pending')).to.have.length(0);
+  });
+
+  it('stops gracefully: no more claims, requests in flight finish, nothing left leased', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 200, body: 'ok', delayMs: 200 });
+    await append(40);
+    const made = testDispatcher(suite.db, { options: { perSubscriptionInFlight: 5, pollIntervalMs: 20 } });
+    await made.dispatcher.start();
+    while (receiver.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await made.close();
+    const sent = receiver.requests.length;
+    const rows = await deliveries(subscription.id);
+    expect(rows.filter((r) => r.LeaseOwner !== null)).to.deep.equal([]);
+    const succeeded = rows.filter((r) => r.Status === 'succeeded').length;
+    expect(succeeded).to.equal(sent);
+    expect(succeeded).to.be.below(40);
+    // What was given back is due now, for the next start or another instance.
+    const rest = dispatcher();
+    await rest.drain();
+    expect((await deliveries(subscription.id)).every((r) => r.Status === 'succeeded')).to.equal(true);
+    expect(receiver.requests).to.have.length(40);
+  });
+
+  it('resend and recover re-queue failed deliveries and fan out events a subscription never had', async () => {
+    const since = new Date();
+    await append(2);
+    const { subscription } = await subscribe(receiver.url, ['client.created']);
+    await append(1);
+    receiver.reply = () => ({ status: 500 });
+    const { drain } = dispatcher({ options: { retrySchedule: [] } });
+    await drain();
+    const [failed] = await deliveries(subscription.id);
+    expect(failed!.Status).to.equal('failed');
+    receiver.reply = () => ({ status: 200 });
+    expect(await resendDelivery(suite.db, Number(failed!.DeliveryId), new Date())).to.equal(true);
+    expect(await resendDelivery(suite.db, 999_999_999, new Date())).to.equal(false);
+    await drain();
+    expect((await deliveries(subscription.id)).map((d) => [d.Status, d.AttemptCount])).to.deep.equal([['succeeded', 1]]);
+    const result = await recoverDeliveries(suite.db, subscription.id, since, new Date());
+    expect(result).to.deep.equal({ requeued: 0, fannedOut: 2 });
+    expect(await recoverDeliveries(suite.db, subscription.id, since, new Date())).to.deep.equal({
+      requeued: 0,
+      fannedOut: 0,
+    });
+    await drain();
+    expect(receiver.requests.filter((r) => r.headers['x-webhook-attempt'] === '1')).to.have.length(4);
+    expect((await deliveries(subscription.id)).every((d) => d.Status === 'succeeded')).to.equal(true);
+  });
+});
