@@ -128,9 +128,9 @@ export const configSchema = z.strictObject({
       /** How often an idle dispatcher looks for due deliveries; a full claim looks again at once. */
       pollIntervalMs: positiveMs.default(500),
       /** Deliveries claimed per statement. */
-      batchSize: z.number().int().min(1).max(1000).default(200),
-      /** Requests in flight from this process, all subscriptions together. */
-      maxInFlight: z.number().int().min(1).max(10000).default(200),
+      batchSize: z.number().int().min(1).max(1000).default(250),
+      /** Deliveries this process holds at once (sending or queued to send), all subscriptions together. */
+      maxInFlight: z.number().int().min(1).max(10000).default(1000),
       /** Requests in flight to one subscription, so a slow endpoint cannot take every slot. */
       perSubscriptionInFlight: z.number().int().min(1).max(1000).default(10),
       /** How long a claim is owned before anyone may claim it again; renewed while work is held. */

@@ -1,5 +1,6 @@
 import type { Db, Trx } from '../db/dialect.js';
 import type { DeliveryStatus } from '../db/store-tables.js';
+import type { OutboxEventRow } from '../outbox/envelope.js';
 
 /** A delivery this process now owns until its lease ends. */
 export interface ClaimedDelivery {
@@ -10,6 +11,8 @@ export interface ClaimedDelivery {
   attemptCount: number;
   /** Where the retry window starts: the last re-queue, else when the delivery was queued. */
   windowStartUtc: Date;
+  /** The event to send, read with the claim; undefined if it is no longer in the outbox. */
+  event: OutboxEventRow | undefined;
 }
 
 export interface ClaimRequest {
@@ -18,8 +21,12 @@ export interface ClaimRequest {
   now: Date;
   /** The claimed rows' lease end, also their NextAttemptUtc: they fall due again then. */
   leaseUntil: Date;
-  /** Subscriptions this process will not send to now (open circuit, at their in-flight limit). */
-  skipSubscriptions: readonly number[];
+  /**
+   * The most deliveries to claim per subscription: `room` lists the subscriptions this process
+   * already holds work for (0 for a paused one), `defaultRoom` applies to all others.
+   */
+  room: readonly { s: number; n: number }[];
+  defaultRoom: number;
 }
 
 /** One DeliveryAttempt row; `at` is 'YYYY-MM-DDTHH:mm:ss.SSS' UTC. */
@@ -49,8 +56,9 @@ export interface DeliveryUpdateRow {
 /** The dispatcher's statements that differ by dialect: the claim and the set-based result writes. */
 export interface DeliveryDialect {
   /**
-   * Claims up to `limit` due deliveries, oldest due first, skipping rows another transaction has
-   * locked (FOR UPDATE SKIP LOCKED / UPDLOCK, READPAST, ROWLOCK), and leases them to `owner`.
+   * Claims up to `limit` due deliveries of enabled subscriptions, each subscription's oldest due
+   * first and at most its room, skipping rows another transaction has locked (FOR UPDATE SKIP
+   * LOCKED / UPDLOCK, READPAST, ROWLOCK), and leases them to `owner`.
    */
   claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   insertAttempts(trx: Trx, rows: readonly AttemptInsertRow[]): Promise<void>;
@@ -58,21 +66,31 @@ export interface DeliveryDialect {
   updateDeliveries(trx: Trx, owner: string, rows: readonly DeliveryUpdateRow[]): Promise<number>;
 }
 
-/** The columns both dialects' claim statements return. */
+/** The columns both dialects' claim statements return: the delivery's and its event's. */
 export interface ClaimedRow {
   DeliveryId: number;
   EventId: number;
   SubscriptionId: number;
   AttemptCount: number;
   WindowStartUtc: Date;
+  EventType: string | null;
+  CreatedUtc: Date | null;
+  CompanyId: number | null;
+  Payload: string | null;
+  Metadata: string | null;
 }
 
 export function claimedFromRow(row: ClaimedRow): ClaimedDelivery {
+  const { EventType, CreatedUtc, CompanyId, Payload, Metadata } = row;
   return {
     deliveryId: Number(row.DeliveryId),
     eventId: Number(row.EventId),
     subscriptionId: Number(row.SubscriptionId),
     attemptCount: row.AttemptCount,
     windowStartUtc: new Date(row.WindowStartUtc),
+    event:
+      EventType === null || CreatedUtc === null || CompanyId === null || Payload === null || Metadata === null
+        ? undefined
+        : { EventId: row.EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata },
   };
 }

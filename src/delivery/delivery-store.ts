@@ -1,5 +1,4 @@
 import type { Database } from '../db/connect.js';
-import { ENVELOPE_COLUMNS, envelopeJson } from '../outbox/envelope.js';
 import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
 import type { AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
 
@@ -8,21 +7,6 @@ const IDS_PER_STATEMENT = 1000;
 
 function* chunks<T>(items: readonly T[], size = IDS_PER_STATEMENT): Generator<T[]> {
   for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
-}
-
-export interface EventBody {
-  type: string;
-  /** The exact bytes sent and signed (envelopeJson), the same on every retry. */
-  json: string;
-}
-
-export async function loadEventBodies(store: Database, eventIds: readonly number[]): Promise<Map<number, EventBody>> {
-  const bodies = new Map<number, EventBody>();
-  for (const ids of chunks([...new Set(eventIds)])) {
-    const rows = await store.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).where('EventId', 'in', ids).execute();
-    for (const row of rows) bodies.set(Number(row.EventId), { type: row.EventType, json: envelopeJson(row) });
-  }
-  return bodies;
 }
 
 /** What a batch of results does to the subscriptions besides their deliveries. */

@@ -8,7 +8,8 @@ import type { Component } from '../service/component.js';
 import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
-import { type EventBody, loadEventBodies, recordResults, releaseLeases, renewLeases } from './delivery-store.js';
+import { envelopeJson } from '../outbox/envelope.js';
+import { recordResults, releaseLeases, renewLeases } from './delivery-store.js';
 import type { SendRequest, SendResult } from './http-sender.js';
 import { type AttemptOutcome, settleAttempt, storeTime } from './outcome.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -45,6 +46,12 @@ export interface DispatcherDeps {
 }
 
 /** A claimed delivery while this process holds it. */
+/** The exact bytes sent and signed, the same on every retry, and the event's type. */
+interface EventBody {
+  type: string;
+  json: string;
+}
+
 interface Held {
   claimed: ClaimedDelivery;
   sending: boolean;
@@ -81,6 +88,7 @@ export class Dispatcher implements Component {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #sleepTimer: NodeJS.Timeout | undefined;
+  #nudged = false;
   #stopping = false;
   #closed = false;
   readonly #outage: OutageLog;
@@ -100,6 +108,14 @@ export class Dispatcher implements Component {
       (id, state) => this.#circuitChanged(id, state),
     );
     this.#outage = new OutageLog(deps.logger, 'delivery: the store database', this.#now);
+  }
+
+  /**
+   * The most deliveries held for one subscription, so a slow endpoint cannot fill the process's
+   * room while healthy ones wait.
+   */
+  get #backlogCap(): number {
+    return this.options.perSubscriptionInFlight * 20;
   }
 
   /** Deliveries claimed and not yet settled in the store. */
@@ -148,42 +164,46 @@ export class Dispatcher implements Component {
     const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.#held.size);
     if (room <= 0 || this.#stopping) return 0;
     const now = this.#now();
-    const backlogCap = this.options.perSubscriptionInFlight * 4;
-    const skip = new Set(this.#circuits.blocked());
-    for (const [id, count] of this.#heldPerSubscription) if (count >= backlogCap) skip.add(id);
+    const perSubscription = new Map<number, number>();
+    for (const [id, count] of this.#heldPerSubscription) perSubscription.set(id, Math.max(0, this.#backlogCap - count));
+    for (const id of this.#circuits.blocked()) perSubscription.set(id, 0);
     const claimed = await this.deps.store.dialect.delivery.claim(this.deps.store.db, {
       owner: this.owner,
       limit: room,
       now,
       leaseUntil: new Date(now.getTime() + this.options.leaseMs),
-      skipSubscriptions: [...skip],
+      room: [...perSubscription].map(([s, n]) => ({ s, n })),
+      defaultRoom: this.#backlogCap,
     });
     if (claimed.length === 0) return 0;
     for (const delivery of claimed) this.#hold(delivery);
     let targets: Map<number, DeliveryTarget>;
-    let bodies: Map<number, EventBody>;
     try {
       targets = await loadDeliveryTargets(this.deps.store, [...new Set(claimed.map((d) => d.subscriptionId))], now);
-      bodies = await loadEventBodies(
-        this.deps.store,
-        claimed.map((d) => d.eventId),
-      );
     } catch (error) {
       for (const delivery of claimed) this.#release(delivery, now);
       throw error;
     }
+    const bodies = new Map<number, EventBody>();
     for (const delivery of claimed) {
       const target = targets.get(delivery.subscriptionId);
-      const body = bodies.get(delivery.eventId);
       if (!target?.enabled) this.#cancel(delivery, 'subscription disabled');
-      else if (!body) this.#cancel(delivery, 'event no longer in the outbox');
+      else if (!delivery.event) this.#cancel(delivery, 'event no longer in the outbox');
       else if (!target.secrets) {
         this.deps.logger.warn(`subscription ${target.id}: ${target.secretProblem}; delivery ${delivery.deliveryId} cancelled`, {
           component: this.name,
         });
         this.#cancel(delivery, target.secretProblem ?? 'no signing secret');
-      } else
-        void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target.url, target.secrets as SigningSecrets, body));
+      } else {
+        let body = bodies.get(delivery.eventId);
+        if (!body) {
+          body = { type: delivery.event.EventType, json: envelopeJson(delivery.event) };
+          bodies.set(delivery.eventId, body);
+        }
+        const secrets = target.secrets;
+        const send = body;
+        void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target.url, secrets, send));
+      }
     }
     return claimed.length;
   }
@@ -211,8 +231,8 @@ export class Dispatcher implements Component {
       try {
         const claimed = await this.claimOnce();
         this.#outage.succeeded();
-        // A full claim means more is due: go again at once while there is room.
-        if (claimed > 0 && claimed === this.options.batchSize && this.#held.size < this.options.maxInFlight) continue;
+        // A full claim means more is due: go again at once while a batch still fits.
+        if (claimed === this.options.batchSize && this.options.maxInFlight - this.#held.size >= this.options.batchSize) continue;
       } catch (error) {
         if (isTransientDatabaseError(error)) delayMs = this.#outage.failed(error);
         else this.deps.logger.error(`claiming deliveries failed: ${(error as Error).message}`, { component: this.name });
@@ -221,8 +241,17 @@ export class Dispatcher implements Component {
     }
   }
 
+  /** Asks the loop for a claim now; remembered when the loop is busy, so no wake is lost. */
+  #nudge(): void {
+    this.#nudged = true;
+    this.#wake?.();
+  }
+
   #sleep(ms: number): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
+    if (this.#stopping || this.#nudged) {
+      this.#nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.#wake = () => {
         clearTimeout(this.#sleepTimer);
@@ -253,8 +282,10 @@ export class Dispatcher implements Component {
     const left = (this.#heldPerSubscription.get(claimed.subscriptionId) ?? 1) - 1;
     if (left > 0) this.#heldPerSubscription.set(claimed.subscriptionId, left);
     else this.#heldPerSubscription.delete(claimed.subscriptionId);
-    // The loop may be waiting for room: half the room free is worth a claim.
-    if (this.#held.size <= this.options.maxInFlight / 2) this.#wake?.();
+    // Wake a waiting loop only when a claim can take a good share: half a subscription's room,
+    // or a whole batch of the process's, came free. Waking on every completion would claim a
+    // row at a time.
+    if (left === Math.floor(this.#backlogCap / 2) || this.options.maxInFlight - this.#held.size === this.options.batchSize) this.#nudge();
   }
 
   async #deliver(claimed: ClaimedDelivery, url: string, secrets: SigningSecrets, body: EventBody): Promise<void> {

@@ -84,7 +84,18 @@ export function kyselySubscriptionStore(
         })
         .where('SubscriptionId', '=', id)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0 ? get(id) : undefined;
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      if (patch.enabled === false) {
+        // A disabled subscription receives nothing: what it had queued is cancelled (so retention
+        // can clear those events); `outbox deliveries recover` queues it again after enabling.
+        await db
+          .updateTable('integration.WebhookDelivery')
+          .set({ Status: 'cancelled', LastError: 'subscription disabled', CompletedUtc: now() })
+          .where('SubscriptionId', '=', id)
+          .where('Status', '=', 'pending')
+          .execute();
+      }
+      return get(id);
     },
     async rotateSecret(id) {
       const secret = generateSecret();

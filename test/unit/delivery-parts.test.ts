@@ -90,7 +90,7 @@ describe('retry schedule', () => {
 });
 
 describe('attempt outcomes', () => {
-  const claimed: ClaimedDelivery = { deliveryId: 5, eventId: 9, subscriptionId: 2, attemptCount: 0, windowStartUtc: T0 };
+  const claimed: ClaimedDelivery = { deliveryId: 5, eventId: 9, subscriptionId: 2, attemptCount: 0, windowStartUtc: T0, event: undefined };
   const policy = { retrySchedule: [10, 30], retryWindowHours: 24, jitter: 0 };
   const result = (over: Partial<SendResult>): SendResult => ({
     httpStatus: 200,

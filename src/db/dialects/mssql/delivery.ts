@@ -1,24 +1,39 @@
 import { sql } from 'kysely';
 import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../../delivery/delivery-dialect.js';
 
+const NO_EVENT = { EventType: null, CreatedUtc: null, CompanyId: null, Payload: null, Metadata: null };
+
 export const mssqlDelivery: DeliveryDialect = {
-  async claim(db, { owner, limit, now, leaseUntil, skipSubscriptions }) {
-    // UPDLOCK holds the chosen rows to the end of the statement, READPAST steps over rows another
-    // dispatcher holds, ROWLOCK keeps it from escalating to a page or the table. The literal
-    // N'pending' lets the optimizer use the filtered due index. The lease end becomes
-    // NextAttemptUtc, so a claimed row leaves the due range until it ends.
+  async claim(db, { owner, limit, now, leaseUntil, room, defaultRoom }) {
+    // One CROSS APPLY probe per enabled subscription on its (SubscriptionId, NextAttemptUtc)
+    // range, so a paused or backlogged endpoint costs nothing to step over. UPDLOCK holds the
+    // chosen rows to the end of the statement, READPAST steps over rows another dispatcher holds,
+    // ROWLOCK keeps it from escalating; the literal N'pending' matches the filtered index. The
+    // lease end becomes NextAttemptUtc: a claimed row leaves the due range until the lease ends.
     const result = await sql<ClaimedRow>`
-      WITH due AS (
-        SELECT TOP (${limit}) DeliveryId, EventId, SubscriptionId, AttemptCount, CreatedUtc, RequeuedUtc,
-          LeaseOwner, LeaseExpiresUtc, NextAttemptUtc
-        FROM integration.WebhookDelivery WITH (UPDLOCK, READPAST, ROWLOCK)
-        WHERE Status = N'pending' AND NextAttemptUtc <= ${now}
-          AND SubscriptionId NOT IN (SELECT CAST(value AS bigint) FROM OPENJSON(${JSON.stringify(skipSubscriptions)}))
-        ORDER BY NextAttemptUtc)
-      UPDATE due SET LeaseOwner = ${owner}, LeaseExpiresUtc = ${leaseUntil}, NextAttemptUtc = ${leaseUntil}
+      UPDATE w SET LeaseOwner = ${owner}, LeaseExpiresUtc = ${leaseUntil}, NextAttemptUtc = ${leaseUntil}
       OUTPUT inserted.DeliveryId, inserted.EventId, inserted.SubscriptionId, inserted.AttemptCount,
-        COALESCE(inserted.RequeuedUtc, inserted.CreatedUtc) AS WindowStartUtc`.execute(db);
-    return result.rows.map(claimedFromRow);
+        COALESCE(inserted.RequeuedUtc, inserted.CreatedUtc) AS WindowStartUtc
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (${limit}) d.DeliveryId
+        FROM integration.WebhookSubscription AS s
+        LEFT JOIN OPENJSON(${JSON.stringify(room)}) WITH (s bigint '$.s', n int '$.n') AS room ON room.s = s.SubscriptionId
+        CROSS APPLY (
+          SELECT TOP (COALESCE(room.n, ${defaultRoom})) q.DeliveryId
+          FROM integration.WebhookDelivery AS q WITH (UPDLOCK, READPAST, ROWLOCK)
+          WHERE q.SubscriptionId = s.SubscriptionId AND q.Status = N'pending' AND q.NextAttemptUtc <= ${now}
+          ORDER BY q.NextAttemptUtc) AS d
+        WHERE s.Enabled = 1) AS due ON due.DeliveryId = w.DeliveryId`.execute(db);
+    if (result.rows.length === 0) return [];
+    // OUTPUT cannot join, so the events are a second read (READ COMMITTED: they are committed).
+    const events = await sql<Omit<ClaimedRow, 'DeliveryId' | 'SubscriptionId' | 'AttemptCount' | 'WindowStartUtc'>>`
+      SELECT EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata FROM integration.OutboxEvent
+      WHERE EventId IN (SELECT CAST(value AS bigint) FROM OPENJSON(${JSON.stringify([...new Set(result.rows.map((r) => Number(r.EventId)))])}))`.execute(
+      db,
+    );
+    const byId = new Map(events.rows.map((e) => [Number(e.EventId), e]));
+    return result.rows.map((row) => claimedFromRow({ ...row, ...(byId.get(Number(row.EventId)) ?? NO_EVENT) }));
   },
 
   async insertAttempts(trx, rows) {

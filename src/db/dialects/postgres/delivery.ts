@@ -2,21 +2,33 @@ import { sql } from 'kysely';
 import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../../delivery/delivery-dialect.js';
 
 export const postgresDelivery: DeliveryDialect = {
-  async claim(db, { owner, limit, now, leaseUntil, skipSubscriptions }) {
-    // The lease end becomes NextAttemptUtc, so a claimed row leaves the due range until it ends.
+  async claim(db, { owner, limit, now, leaseUntil, room, defaultRoom }) {
+    // One LATERAL probe per enabled subscription on its (SubscriptionId, NextAttemptUtc) range,
+    // so a paused or backlogged endpoint costs nothing to step over. The lease end becomes
+    // NextAttemptUtc: a claimed row leaves the due range until the lease ends.
     const result = await sql<ClaimedRow>`
-      WITH due AS (
-        SELECT "DeliveryId" FROM integration."WebhookDelivery"
-        WHERE "Status" = 'pending' AND "NextAttemptUtc" <= ${now}
-          AND "SubscriptionId" <> ALL (${`{${skipSubscriptions.join(',')}}`}::bigint[])
-        ORDER BY "NextAttemptUtc"
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      UPDATE integration."WebhookDelivery" AS w
-      SET "LeaseOwner" = ${owner}, "LeaseExpiresUtc" = ${leaseUntil}, "NextAttemptUtc" = ${leaseUntil}
-      FROM due WHERE w."DeliveryId" = due."DeliveryId"
-      RETURNING w."DeliveryId", w."EventId", w."SubscriptionId", w."AttemptCount",
-        COALESCE(w."RequeuedUtc", w."CreatedUtc") AS "WindowStartUtc"`.execute(db);
+      WITH room AS (SELECT * FROM json_to_recordset(${JSON.stringify(room)}::json) AS r(s bigint, n integer)),
+      due AS (
+        SELECT d."DeliveryId"
+        FROM integration."WebhookSubscription" AS s
+        LEFT JOIN room ON room.s = s."SubscriptionId"
+        CROSS JOIN LATERAL (
+          SELECT w."DeliveryId" FROM integration."WebhookDelivery" AS w
+          WHERE w."SubscriptionId" = s."SubscriptionId" AND w."Status" = 'pending' AND w."NextAttemptUtc" <= ${now}
+          ORDER BY w."NextAttemptUtc"
+          LIMIT COALESCE(room.n, ${defaultRoom})
+          FOR UPDATE OF w SKIP LOCKED) AS d
+        WHERE s."Enabled"
+        LIMIT ${limit}),
+      claimed AS (
+        UPDATE integration."WebhookDelivery" AS w
+        SET "LeaseOwner" = ${owner}, "LeaseExpiresUtc" = ${leaseUntil}, "NextAttemptUtc" = ${leaseUntil}
+        FROM due WHERE w."DeliveryId" = due."DeliveryId"
+        RETURNING w."DeliveryId", w."EventId", w."SubscriptionId", w."AttemptCount",
+          COALESCE(w."RequeuedUtc", w."CreatedUtc") AS "WindowStartUtc")
+      -- The events come with the claim: one round trip for the whole batch.
+      SELECT c.*, e."EventType", e."CreatedUtc", e."CompanyId", e."Payload", e."Metadata"
+      FROM claimed AS c LEFT JOIN integration."OutboxEvent" AS e ON e."EventId" = c."EventId"`.execute(db);
     return result.rows.map(claimedFromRow);
   },
 
