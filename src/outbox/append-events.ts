@@ -20,9 +20,6 @@ export interface AppendResult {
   deliveries: number;
 }
 
-/** Rows per statement: big enough to be set-based, small enough for one JSON parameter. */
-const BATCH = 2000;
-
 /**
  * Writes events into the outbox and, in the same transaction, queues one delivery per enabled
  * subscription whose types take each event. Duplicate (type, sourceKey) pairs are skipped, so a
@@ -43,8 +40,9 @@ export async function appendEvents(
     .execute();
   let inserted = 0;
   let deliveries = 0;
-  for (let start = 0; start < events.length; start += BATCH) {
-    const rows: EventInsertRow[] = events.slice(start, start + BATCH).map((event, index) => ({
+  const chunk = dialect.outbox.eventsPerStatement;
+  for (let start = 0; start < events.length; start += chunk) {
+    const rows: EventInsertRow[] = events.slice(start, start + chunk).map((event, index) => ({
       ord: start + index,
       type: event.type,
       key: event.sourceKey,

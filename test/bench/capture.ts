@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { validateConfig } from '../../src/config/load.js';
 import { captureCycle } from '../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../src/capture/events/index.js';
 import { clients, payments } from '../../src/capture/sources.js';
@@ -39,7 +40,8 @@ async function median(times: number, run: () => Promise<unknown>): Promise<numbe
 /** 100,000 new clients captured into the outbox, the source clock read in `zone`. */
 async function burst(zone: string): Promise<void> {
   await withBenchDatabase(async (db) => {
-    const ctx = testCaptureContext(db, { batchSize: 5000, zone });
+    // The service's own batch size: the burst drains as `outbox run` would drain it.
+    const ctx = testCaptureContext(db, { batchSize: validateConfig({}).capture.batchSize, zone });
     await captureAll(ctx);
     await sql`INSERT INTO dbo."Client" ("FirstName", "LastName", "Email", "Phone", "StatusID", "EmployeeID", "LeadSource", "CreatedDate")
       SELECT 'First' || g, 'Last' || g, 'c' || g || '@example.com', '+1415555' || g, CASE WHEN g % 3 = 0 THEN 10 ELSE 42 END, 7, 'import', timestamp '2026-01-28 10:00:00' + g * interval '1 second'
