@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CaptureMetrics } from '../capture/capture-metrics.js';
 
 /**
  * The service's Prometheus metrics, in one registry served at GET /metrics. Capture and delivery
@@ -19,6 +20,12 @@ export const captureLagSeconds = new Gauge({
   help: 'Seconds between a change in the CRM and its event in the outbox, as of the last capture pass',
   registers: [metricsRegistry],
 });
+
+/** The capture loop's reports, into the two metrics above. */
+export const captureMetrics: CaptureMetrics = {
+  captured: (type, count) => eventsCaptured.inc({ type }, count),
+  lag: (seconds) => captureLagSeconds.set(seconds),
+};
 
 export const deliveriesTotal = new Counter({
   name: 'outbox_deliveries_total',

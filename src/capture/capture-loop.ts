@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../service/component.js';
 import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
 import { captureCycle } from './engine.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
@@ -33,6 +34,7 @@ export class CaptureLoop implements Component {
   constructor(
     private readonly ctx: CaptureContext,
     private readonly options: CaptureLoopOptions,
+    private readonly metrics: CaptureMetrics = noCaptureMetrics,
   ) {}
 
   async start(): Promise<void> {
@@ -58,6 +60,7 @@ export class CaptureLoop implements Component {
   /** One pass over every object, repeating each while its batch is full. Returns the events written. */
   async runOnce(): Promise<number> {
     let written = 0;
+    const tally = new PassTally(this.metrics);
     for (const object of SOURCE_OBJECTS) {
       for (;;) {
         if (this.#stopping) return written;
@@ -71,6 +74,7 @@ export class CaptureLoop implements Component {
           this.#outage?.succeeded();
           if (result.status !== 'captured') break;
           written += result.inserted;
+          tally.add(result.appended);
           if (!result.full) break;
         } catch (error) {
           // A database that went away fails every object alike: log the outage once, back off,
@@ -84,6 +88,7 @@ export class CaptureLoop implements Component {
         }
       }
     }
+    tally.end(this.ctx.now());
     return written;
   }
 
@@ -91,7 +96,10 @@ export class CaptureLoop implements Component {
     this.#reconciling = this.#reconciling.then(async () => {
       try {
         const written = await reconcileInvoiceStatuses(this.ctx, () => this.#stopping);
-        if (written > 0) this.ctx.logger.info(`invoice reconciliation wrote ${written} status change(s)`, { component: this.name });
+        if (written > 0) {
+          this.metrics.captured('invoice.status_changed', written);
+          this.ctx.logger.info(`invoice reconciliation wrote ${written} status change(s)`, { component: this.name });
+        }
       } catch (error) {
         this.ctx.logger.error(`invoice reconciliation failed: ${(error as Error).message}`, { component: this.name });
       }

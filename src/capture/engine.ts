@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
-import { appendEvents, type NewEvent } from '../outbox/append-events.js';
+import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { EventDefinition } from './events/definition.js';
 import type { InvoiceRow, PaymentRow } from './events/rows.js';
 import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
@@ -14,7 +14,17 @@ export type CycleResult =
   | { status: 'locked' }
   /** First sight of the object: the watermark starts at the current maximum, nothing old is emitted. */
   | { status: 'started'; lastKey: number }
-  | { status: 'captured'; rows: number; lateRows: number; inserted: number; full: boolean; lastKey: number };
+  | {
+      status: 'captured';
+      rows: number;
+      lateRows: number;
+      /** Events of the object's rows written (invoice status changes are in `appended` only). */
+      inserted: number;
+      /** Every write of the cycle, committed. */
+      appended: AppendResult[];
+      full: boolean;
+      lastKey: number;
+    };
 
 export const captureLock = (object: SourceObject): string => `outbox.capture:${object.name}`;
 
@@ -136,9 +146,10 @@ export async function captureCycle(
     const late = gapKeys.length === 0 ? [] : await readKeys(ctx, reader, object, gapKeys);
     const batch = await readKeyRange(ctx, reader, object, last, ctx.batchSize);
     const rows = [...late, ...batch];
-    const { inserted } = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
+    const keyed = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
+    const appended = [keyed];
 
-    if (object === invoices) await compareInvoiceStatuses(trx, ctx, rows as unknown as InvoiceRow[]);
+    if (object === invoices) appended.push(await compareInvoiceStatuses(trx, ctx, rows as unknown as InvoiceRow[]));
     if (object === payments && rows.length > 0) {
       // The fast path: only the invoices these payments touched are re-read from the view.
       const touched = await readInvoices(
@@ -146,7 +157,7 @@ export async function captureCycle(
         reader,
         (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID),
       );
-      await compareInvoiceStatuses(trx, ctx, touched);
+      appended.push(await compareInvoiceStatuses(trx, ctx, touched));
     }
 
     if (late.length > 0) {
@@ -184,7 +195,8 @@ export async function captureCycle(
       status: 'captured',
       rows: batch.length,
       lateRows: late.length,
-      inserted,
+      inserted: keyed.inserted,
+      appended,
       full: batch.length >= ctx.batchSize,
       lastKey: newLast,
     };

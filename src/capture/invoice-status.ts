@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
-import { appendEvents, type NewEvent } from '../outbox/append-events.js';
+import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { InvoiceStatusRow } from './capture-dialect.js';
 import { invoiceStatusChanged } from './events/invoice-status-changed.js';
 import type { InvoiceRow } from './events/rows.js';
@@ -37,8 +37,7 @@ export async function readInvoices(ctx: CaptureContext, db: Db, ids: readonly nu
  * status is one invoice.status_changed. The caller holds INVOICE_STATUS_LOCK and read the rows
  * after taking it, so two instances never compare against a snapshot the other is changing.
  */
-export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows: readonly InvoiceRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
+export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows: readonly InvoiceRow[]): Promise<AppendResult> {
   const seen = new Map<number, { Status: string; Version: number }>();
   for (const part of chunks(rows.map((r) => r.InvoiceID))) {
     const snapshot = await trx
@@ -61,9 +60,9 @@ export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows
       writes.push({ i: row.InvoiceID, s: row.InvoiceStatus, v: version });
     }
   }
-  const { inserted } = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events, now);
+  const appended = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events, now);
   for (const part of chunks(writes, 2000)) await ctx.store.dialect.capture.upsertInvoiceStatuses(trx, part);
-  return inserted;
+  return appended;
 }
 
 /**
@@ -87,7 +86,7 @@ export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: 
           ctx.reconcilePageSize,
         )
         .execute()) as InvoiceRow[];
-      written += await compareInvoiceStatuses(trx, ctx, rows);
+      written += (await compareInvoiceStatuses(trx, ctx, rows)).inserted;
       return rows;
     });
     const last = page[page.length - 1];

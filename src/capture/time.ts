@@ -1,7 +1,9 @@
-import { DateTime } from 'luxon';
 import type { WallClock } from '../db/source-tables.js';
 import { dateText, wallClockText } from '../db/wall-clock.js';
 import { utcText } from '../outbox/envelope.js';
+import { ZoneClock } from './zone-offset.js';
+
+const clocks = new Map<string, ZoneClock>();
 
 /**
  * A source datetime (the CRM server's wall clock, no offset) as the UTC instant it names in the
@@ -11,9 +13,9 @@ import { utcText } from '../outbox/envelope.js';
 export function sourceUtc(value: WallClock, zone: string): Date {
   // A UTC CRM needs no zone rules: skip luxon, which is the costliest step of a large burst.
   if (zone === 'UTC') return new Date(`${wallClockText(value)}Z`);
-  const local = DateTime.fromISO(wallClockText(value), { zone });
-  if (!local.isValid) throw new Error(`source datetime ${String(value)} cannot be read in zone ${zone}`);
-  return local.toJSDate();
+  let clock = clocks.get(zone);
+  if (!clock) clocks.set(zone, (clock = new ZoneClock(zone)));
+  return clock.utc(wallClockText(value));
 }
 
 /** ISO 8601 UTC with a Z, for payload timestamps. */

@@ -111,8 +111,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       pollIntervalMs: positiveMs.default(1000),
-      /** Rows read per source object per cycle; a full batch polls again at once. */
-      batchSize: z.number().int().min(1).max(50000).default(5000),
+      /**
+       * Rows read per source object per cycle; a full batch polls again at once. Each cycle pays a
+       * transaction, a lock and the source query's start, so a burst drains faster in larger ones.
+       */
+      batchSize: z.number().int().min(1).max(50000).default(10000),
       /** How long a key skipped by an uncommitted transaction is re-read: above the longest CRM transaction. */
       gapTimeoutMs: positiveMs.default(600000),
       /** Most missing keys recorded per cycle: larger jumps are identity-cache jumps, not transactions. */

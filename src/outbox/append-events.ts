@@ -18,10 +18,11 @@ export interface AppendResult {
   inserted: number;
   /** Deliveries queued for the subscriptions that take those events. */
   deliveries: number;
+  /** Events written, by type. */
+  byType: Map<EventType, number>;
+  /** The newest createdUtc among the events given, when any was written: how current the outbox is. */
+  newestUtc: Date | undefined;
 }
-
-/** Rows per statement: big enough to be set-based, small enough for one JSON parameter. */
-const BATCH = 2000;
 
 /**
  * Writes events into the outbox and, in the same transaction, queues one delivery per enabled
@@ -35,7 +36,8 @@ export async function appendEvents(
   events: readonly NewEvent[],
   now: Date = new Date(),
 ): Promise<AppendResult> {
-  if (events.length === 0) return { inserted: 0, deliveries: 0 };
+  const byType = new Map<EventType, number>();
+  if (events.length === 0) return { inserted: 0, deliveries: 0, byType, newestUtc: undefined };
   const subscriptions = await trx
     .selectFrom('integration.WebhookSubscription')
     .select(['SubscriptionId', 'EventTypes'])
@@ -43,8 +45,9 @@ export async function appendEvents(
     .execute();
   let inserted = 0;
   let deliveries = 0;
-  for (let start = 0; start < events.length; start += BATCH) {
-    const rows: EventInsertRow[] = events.slice(start, start + BATCH).map((event, index) => ({
+  const chunk = dialect.outbox.eventsPerStatement;
+  for (let start = 0; start < events.length; start += chunk) {
+    const rows: EventInsertRow[] = events.slice(start, start + chunk).map((event, index) => ({
       ord: start + index,
       type: event.type,
       key: event.sourceKey,
@@ -56,11 +59,15 @@ export async function appendEvents(
     inserted += written.length;
     const pairs: DeliveryInsertRow[] = [];
     for (const event of written) {
+      const type = event.EventType as EventType;
+      byType.set(type, (byType.get(type) ?? 0) + 1);
       for (const subscription of subscriptions) {
-        if (subscriptionTakes(subscription.EventTypes, event.EventType)) pairs.push({ e: event.EventId, s: subscription.SubscriptionId });
+        if (subscriptionTakes(subscription.EventTypes, type)) pairs.push({ e: event.EventId, s: subscription.SubscriptionId });
       }
     }
     if (pairs.length > 0) deliveries += await dialect.outbox.insertDeliveries(trx, pairs, now);
   }
-  return { inserted, deliveries };
+  let newestUtc: Date | undefined;
+  for (const event of events) if (inserted > 0 && (!newestUtc || event.createdUtc > newestUtc)) newestUtc = event.createdUtc;
+  return { inserted, deliveries, byType, newestUtc };
 }

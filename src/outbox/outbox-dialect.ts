@@ -17,6 +17,8 @@ export interface DeliveryInsertRow {
 
 /** The outbox statements that differ by dialect: set-based batch inserts from one JSON parameter. */
 export interface OutboxDialect {
+  /** Most events insertEvents is given at once. */
+  readonly eventsPerStatement: number;
   /**
    * Inserts the events in `ord` order, skipping any whose (type, key) is already in the outbox,
    * and returns the ids of those inserted.

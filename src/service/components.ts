@@ -1,3 +1,4 @@
+import { captureMetrics } from '../api/metrics.js';
 import { HttpServer } from '../api/server.js';
 import { CaptureLoop } from '../capture/capture-loop.js';
 import { captureContext } from '../capture/options.js';
@@ -24,7 +25,7 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
   }
   components.push(new RetentionJob(ctx.store, ctx.config.retention, ctx.logger));
   if (ctx.config.capture.enabled)
-    components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture));
+    components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture, captureMetrics));
   if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx));
   components.push(new HttpServer(ctx));
   return components;

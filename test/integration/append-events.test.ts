@@ -36,7 +36,16 @@ describeEachDialect('appending events to the outbox', (suite) => {
           event('payment.succeeded', 'dbo.InvoicePayment:7', { payment_id: 7 }),
         ]),
       );
-    expect(result).to.deep.equal({ inserted: 3, deliveries: 5 });
+    expect(result).to.deep.equal({
+      inserted: 3,
+      deliveries: 5,
+      byType: new Map([
+        ['client.created', 1],
+        ['lead.created', 1],
+        ['payment.succeeded', 1],
+      ]),
+      newestUtc: new Date('2026-01-28T10:30:00.250Z'),
+    });
     const rows = await suite.db.db.selectFrom('integration.OutboxEvent').select(ENVELOPE_COLUMNS).orderBy('EventId').execute();
     expect(rows.map((r) => r.EventType)).to.deep.equal(['client.created', 'lead.created', 'payment.succeeded']);
     const first = toEnvelope(rows[0]!);
@@ -61,7 +70,13 @@ describeEachDialect('appending events to the outbox', (suite) => {
       .execute((trx) =>
         appendEvents(trx, suite.db.dialect, 92, [event('client.created', 'dbo.Client:1'), event('payment.failed', 'dbo.InvoicePayment:8')]),
       );
-    expect(result).to.deep.equal({ inserted: 1, deliveries: 2 });
+    // Only the new one counts by type.
+    expect(result).to.deep.equal({
+      inserted: 1,
+      deliveries: 2,
+      byType: new Map([['payment.failed', 1]]),
+      newestUtc: new Date('2026-01-28T10:30:00.250Z'),
+    });
     const count = await suite.db.db
       .selectFrom('integration.OutboxEvent')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -2,6 +2,11 @@ import { sql } from 'kysely';
 import type { OutboxDialect } from '../../../outbox/outbox-dialect.js';
 
 export const mssqlOutbox: OutboxDialect = {
+  // Well below the 5,000 locks at which SQL Server escalates one statement's row locks to a
+  // table lock, which would block the API's readers for the rest of the capture transaction.
+  // https://learn.microsoft.com/sql/relational-databases/sql-server-transaction-locking-and-row-versioning-guide#lock-escalation
+  eventsPerStatement: 2000,
+
   async insertEvents(trx, companyId, rows) {
     // One nvarchar(max) JSON parameter opened with OPENJSON (SQL Server 2016+): a set-based
     // insert of the whole batch. UPDLOCK, HOLDLOCK on the existence check keeps two writers from
