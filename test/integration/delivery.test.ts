@@ -10,6 +10,7 @@ import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { ENVELOPE_COLUMNS, envelopeJson } from '../../src/outbox/envelope.js';
 import type { EventType } from '../../src/outbox/event-types.js';
+import { call, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
 import { TestClock, testDispatcher, type TestDispatcher } from '../support/dispatcher.js';
 import { Receiver } from '../support/receiver.js';
@@ -91,6 +92,31 @@ describeEachDialect('webhook delivery', (suite) => {
     const [attempt] = await attempts(subscription.id);
     expect(attempt).to.include({ AttemptNumber: 1, HttpStatus: 200, ErrorClass: null, ResponseBody: 'ok' });
     expect(Number(attempt!.EventId)).to.equal(Number(event.EventId));
+  });
+
+  it('feeds /metrics: deliveries by outcome, attempt latency, queue depth', async () => {
+    const api = await startApi(suite.db);
+    try {
+      const metric = async (pattern: RegExp) => Number(pattern.exec((await call(api.base, 'GET', '/metrics')).text)?.[1] ?? 0);
+      const succeeded = /^outbox_deliveries_total\{outcome="succeeded"\} (\d+)$/m;
+      const retried = /^outbox_deliveries_total\{outcome="retried"\} (\d+)$/m;
+      const timed = /^outbox_delivery_attempt_duration_seconds_count\{outcome="success"\} (\d+)$/m;
+      const [ok0, retry0, timed0] = [await metric(succeeded), await metric(retried), await metric(timed)];
+      await subscribe(receiver.url);
+      await append(3);
+      expect(await metric(/^outbox_delivery_queue_depth (\d+)$/m)).to.equal(3);
+      const { drain } = dispatcher();
+      await drain();
+      receiver.reply = () => ({ status: 500 });
+      await append(1);
+      await drain();
+      expect(await metric(succeeded)).to.equal(ok0 + 3);
+      expect(await metric(retried)).to.equal(retry0 + 1);
+      expect(await metric(timed)).to.equal(timed0 + 3);
+      expect(await metric(/^outbox_delivery_queue_depth (\d+)$/m)).to.equal(1);
+    } finally {
+      await api.close();
+    }
   });
 
   it('after a rotation signs with the new and the old secret until the overlap ends', async () => {
