@@ -116,7 +116,6 @@ export async function run(): Promise<void> {
     await dispatcher.stop();
     const seconds = (performance.now() - start) / 1000;
     await sender.destroy();
-    console.log((globalThis as any).STATS);
     const settled = await store.db
       .selectFrom('integration.WebhookDelivery')
       .select((eb) => eb.fn.countAll<number>().as('n'))
