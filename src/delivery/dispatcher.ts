@@ -5,7 +5,7 @@ import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/me
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import type { Component } from '../service/component.js';
-import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
 import { envelopeJson } from '../outbox/envelope.js';
@@ -89,6 +89,8 @@ export class Dispatcher implements Component {
   #wake: (() => void) | undefined;
   #sleepTimer: NodeJS.Timeout | undefined;
   #nudged = false;
+  #lastClaimError: string | undefined;
+  #claimFailures = 0;
   #stopping = false;
   #closed = false;
   readonly #outage: OutageLog;
@@ -231,11 +233,20 @@ export class Dispatcher implements Component {
       try {
         const claimed = await this.claimOnce();
         this.#outage.succeeded();
+        this.#lastClaimError = undefined;
+        this.#claimFailures = 0;
         // A full claim means more is due: go again at once while a batch still fits.
         if (claimed === this.options.batchSize && this.options.maxInFlight - this.#held.size >= this.options.batchSize) continue;
       } catch (error) {
         if (isTransientDatabaseError(error)) delayMs = this.#outage.failed(error);
-        else this.deps.logger.error(`claiming deliveries failed: ${(error as Error).message}`, { component: this.name });
+        else {
+          // A fault that will not pass by itself (a schema edited by hand, say): say so once per
+          // distinct message, and back off rather than fill the log every poll.
+          const message = (error as Error).message;
+          if (message !== this.#lastClaimError) this.deps.logger.error(`claiming deliveries failed: ${message}`, { component: this.name });
+          this.#lastClaimError = message;
+          delayMs = backoffMs(this.#claimFailures++);
+        }
       }
       await this.#sleep(delayMs);
     }

@@ -1,6 +1,7 @@
 import { parseDatabaseUrl } from '../config/database-url.js';
 import type { Config } from '../config/schema.js';
 import { type Database, openDatabase } from '../db/connect.js';
+import { assertSchemaCurrent } from '../store/migrate.js';
 
 export interface OpenDatabases {
   store: Database;
@@ -14,6 +15,21 @@ export async function openStore(config: Config): Promise<Database> {
     connectTimeoutMs: config.store.connectTimeoutMs,
     poolMax: config.store.poolMax,
   });
+}
+
+/**
+ * The store for a command that reads or writes its tables: refused with the schema error (exit 4,
+ * naming `outbox migrate`) when migrations are pending, rather than a raw "relation does not exist".
+ */
+export async function openCurrentStore(config: Config): Promise<Database> {
+  const store = await openStore(config);
+  try {
+    await assertSchemaCurrent(store);
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /** Opens the store and the source; one pool serves both when they are the same database. */

@@ -97,6 +97,18 @@ describe('the outbox command', function () {
       expect(result.stderr).to.match(/database does not exist/);
     });
 
+    it('exits 4 naming outbox migrate when a command needs tables the store does not have yet', async () => {
+      for (const args of [
+        ['keys', 'list'],
+        ['deliveries', 'resend', '1'],
+      ]) {
+        const result = await runCli(args, { OUTBOX_STORE_URL: 'pglite:memory' });
+        expect(result.code, args.join(' ')).to.equal(4);
+        expectOneCleanLine(result.stderr);
+        expect(result.stderr).to.match(/store schema is at version 0 .* run 'outbox migrate'/);
+      }
+    });
+
     it('prints help for every command', async () => {
       for (const args of [['--help'], ['run', '--help'], ['migrate', '--help'], ['status', '--help']]) {
         const result = await runCli(args);

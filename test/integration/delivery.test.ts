@@ -181,11 +181,18 @@ describeEachDialect('webhook delivery', (suite) => {
     receiver.reply = () => ({ status: 502, body: `${'x'.repeat(4100)}TAIL` });
     clock.advance(60_000);
     await drain();
+    // Redirects are not followed: a 3xx is a failed attempt like any other.
+    receiver.reply = (request) =>
+      request.path === '/' ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 };
+    clock.advance(300_000);
+    await drain();
+    expect(receiver.requests.map((r) => r.path)).to.not.include('/elsewhere');
     const log = await attempts(subscription.id);
     expect(log.map((a) => [a.HttpStatus, a.ErrorClass])).to.deep.equal([
       [429, null],
       [null, 'timeout'],
       [502, null],
+      [302, null],
     ]);
     expect(log[1]!.ElapsedMs).to.be.at.least(250);
     expect(log[2]!.ResponseBody).to.equal('x'.repeat(4000));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RecoverError, recoverDeliveries, resendDelivery } from '../../delivery/delivery-store.js';
-import { openStore } from '../../service/databases.js';
+import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
@@ -33,7 +33,7 @@ export function registerDeliveriesCommand(program: Command): void {
       action(async (deliveryIdText: string, _options: unknown, command: Command) => {
         const deliveryId = positiveId(deliveryIdText, 'deliveryId');
         const { config, logger } = loadCliContext(command.optsWithGlobals());
-        const store = await openStore(config);
+        const store = await openCurrentStore(config);
         try {
           if (!(await resendDelivery(store, deliveryId, new Date()))) throw new UsageError(`no delivery ${deliveryId}`);
           logger.info(`delivery ${deliveryId} queued to be sent again`, { component: 'deliveries' });
@@ -54,7 +54,7 @@ export function registerDeliveriesCommand(program: Command): void {
         const subscriptionId = positiveId(options.subscription, '--subscription');
         const since = parseSince(options.since);
         const { config, logger } = loadCliContext(command.optsWithGlobals());
-        const store = await openStore(config);
+        const store = await openCurrentStore(config);
         try {
           const result = await recoverDeliveries(store, subscriptionId, since, new Date()).catch((error: unknown) => {
             throw error instanceof RecoverError ? new UsageError(error.message) : error;

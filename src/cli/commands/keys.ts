@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../../api/api-keys.js';
-import { openStore } from '../../service/databases.js';
+import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
 import { UsageError } from '../exit-codes.js';
 import { loadCliContext } from '../context.js';
@@ -23,7 +23,7 @@ export function registerKeysCommand(program: Command): void {
           throw new UsageError((error as Error).message);
         }
         const { config } = loadCliContext(command.optsWithGlobals());
-        const store = await openStore(config);
+        const store = await openCurrentStore(config);
         try {
           const created = await createApiKey(store, options.name, scopes);
           process.stdout.write(
@@ -44,7 +44,7 @@ export function registerKeysCommand(program: Command): void {
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
         const { config } = loadCliContext(command.optsWithGlobals());
-        const store = await openStore(config);
+        const store = await openCurrentStore(config);
         try {
           const all = await listApiKeys(store);
           if (options.json) {
@@ -70,7 +70,7 @@ export function registerKeysCommand(program: Command): void {
     .action(
       action(async (idOrPrefix: string, _options: unknown, command: Command) => {
         const { config } = loadCliContext(command.optsWithGlobals());
-        const store = await openStore(config);
+        const store = await openCurrentStore(config);
         try {
           if (!(await revokeApiKey(store, idOrPrefix))) throw new UsageError(`no active API key ${idOrPrefix}`);
           process.stdout.write(`revoked API key ${idOrPrefix}\n`);
