@@ -1,8 +1,11 @@
 import type { WallClock } from './source-tables.js';
 
+/** A UTC instant as the 'YYYY-MM-DDTHH:mm:ss.SSS' text the store's JSON batches carry (read as UTC). */
+export const utcStoreText = (at: Date): string => at.toISOString().slice(0, 23);
+
 /** 'YYYY-MM-DDTHH:mm:ss.SSS' for a source datetime, whichever driver read it. */
 export function wallClockText(value: WallClock): string {
-  if (value instanceof Date) return value.toISOString().slice(0, 23);
+  if (value instanceof Date) return utcStoreText(value);
   const text = value.replace(' ', 'T');
   return /\.\d+$/.test(text) ? text.slice(0, 23).padEnd(23, '0') : `${text}.000`;
 }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/metrics.js';
 import type { Database } from '../db/connect.js';
+import { utcStoreText } from '../db/wall-clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { Component } from '../service/component.js';
 import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outage.js';
@@ -11,9 +12,9 @@ import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
 import { envelopeJson } from '../outbox/envelope.js';
 import { recordResults, releaseLeases, renewLeases } from './delivery-store.js';
 import type { SendRequest, SendResult } from './http-sender.js';
-import { type AttemptOutcome, settleAttempt, storeTime } from './outcome.js';
+import { type AttemptOutcome, settleAttempt } from './outcome.js';
 import type { RetryOptions } from './retry-policy.js';
-import { signatureHeaders, type SigningSecrets } from './signing.js';
+import { type SigningSecrets, webhookHeaders } from './signing.js';
 import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
 
 export interface DispatcherOptions extends RetryOptions {
@@ -197,14 +198,11 @@ export class Dispatcher implements Component {
         });
         this.#cancel(delivery, target.secretProblem ?? 'no signing secret');
       } else {
-        let body = bodies.get(delivery.eventId);
-        if (!body) {
-          body = { type: delivery.event.EventType, json: envelopeJson(delivery.event) };
-          bodies.set(delivery.eventId, body);
-        }
+        // Both subscriptions of one event send the same bytes: build them once per claim.
+        const body = bodies.get(delivery.eventId) ?? { type: delivery.event.EventType, json: envelopeJson(delivery.event) };
+        bodies.set(delivery.eventId, body);
         const secrets = target.secrets;
-        const send = body;
-        void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target.url, secrets, send));
+        void this.#queue(delivery.subscriptionId).add(() => this.#deliver(delivery, target.url, secrets, body));
       }
     }
     return claimed.length;
@@ -312,11 +310,13 @@ export class Dispatcher implements Component {
     const result = await this.deps.sender.send({
       url,
       body: body.json,
-      headers: {
-        ...signatureHeaders(secrets, String(claimed.eventId), Math.floor(attemptedAt.getTime() / 1000), body.json),
-        'x-webhook-event': body.type,
-        'x-webhook-attempt': String(number),
-      },
+      headers: webhookHeaders(secrets, {
+        id: String(claimed.eventId),
+        sentAt: attemptedAt,
+        body: body.json,
+        type: body.type,
+        attempt: number,
+      }),
     });
     if (this.#closed || !this.#held.has(claimed.deliveryId)) return;
     const outcome = settleAttempt(claimed, result, this.options, attemptedAt, this.#random);
@@ -330,7 +330,7 @@ export class Dispatcher implements Component {
   }
 
   #cancel(claimed: ClaimedDelivery, reason: string): void {
-    const now = storeTime(this.#now());
+    const now = utcStoreText(this.#now());
     this.#cancels.push({ d: claimed.deliveryId, st: 'cancelled', n: claimed.attemptCount, next: now, h: null, err: reason, done: now });
     deliveriesTotal.inc({ outcome: 'cancelled' });
     this.#unhold(claimed);

@@ -1,6 +1,14 @@
 import { Agent } from 'undici';
 import { version } from '../version.js';
-import { BlockedAddressError, checkLiteralHost, checkUrlShape, guardedLookup, type DeliveryEnv, type LookupAll } from './address-guard.js';
+import {
+  BlockedAddressError,
+  checkLiteralHost,
+  checkUrlShape,
+  guardedLookup,
+  SSRF_BLOCKED_CODE,
+  type DeliveryEnv,
+  type LookupAll,
+} from './address-guard.js';
 
 /** Characters of a response body kept in the attempt log; the rest is read and thrown away. */
 export const RESPONSE_BODY_LIMIT = 4000;
@@ -130,7 +138,7 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_
 export function classifySendError(error: unknown): SendErrorClass {
   if (error instanceof BlockedAddressError) return error.errorClass;
   const code = errorCode(error);
-  if (code === 'ESSRFBLOCKED') return 'ssrf_blocked';
+  if (code === SSRF_BLOCKED_CODE) return 'ssrf_blocked';
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT')
     return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NODATA') return 'dns';

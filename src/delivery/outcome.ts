@@ -1,3 +1,4 @@
+import { utcStoreText } from '../db/wall-clock.js';
 import type { ClaimedDelivery, AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
 import type { SendResult } from './http-sender.js';
 import { nextAttemptAt, parseRetryAfter, type RetryOptions } from './retry-policy.js';
@@ -10,9 +11,6 @@ export interface AttemptOutcome {
   attempt: AttemptInsertRow;
   update: DeliveryUpdateRow;
 }
-
-/** Store times travel as 'YYYY-MM-DDTHH:mm:ss.SSS' UTC text, read by the SQL as UTC. */
-export const storeTime = (at: Date): string => at.toISOString().slice(0, 23);
 
 /** Receivers that say when to come back: the others get the schedule. */
 const HONOURS_RETRY_AFTER = new Set([429, 503]);
@@ -35,20 +33,20 @@ export function settleAttempt(
     c: result.errorClass,
     b: result.responseBody,
     ms: result.elapsedMs,
-    at: storeTime(attemptedAt),
+    at: utcStoreText(attemptedAt),
   };
-  const base = { d: claimed.deliveryId, n: number, h: result.httpStatus, next: storeTime(now) };
+  const base = { d: claimed.deliveryId, n: number, h: result.httpStatus, next: utcStoreText(now) };
   const status = result.httpStatus;
   if (status !== null && status >= 200 && status < 300) {
-    return { verdict: 'succeeded', attempt, update: { ...base, st: 'succeeded', err: null, done: storeTime(now) } };
+    return { verdict: 'succeeded', attempt, update: { ...base, st: 'succeeded', err: null, done: utcStoreText(now) } };
   }
   if (status === 410) {
     const err = 'HTTP 410 Gone: the subscription was disabled';
-    return { verdict: 'gone', attempt, update: { ...base, st: 'failed', err, done: storeTime(now) } };
+    return { verdict: 'gone', attempt, update: { ...base, st: 'failed', err, done: utcStoreText(now) } };
   }
   const retryAfterMs = status !== null && HONOURS_RETRY_AFTER.has(status) ? parseRetryAfter(result.retryAfter, now) : undefined;
   const next = nextAttemptAt(retry, number, claimed.windowStartUtc, now, retryAfterMs, random);
   const err = (result.error ?? (status === null ? 'no response' : `HTTP ${status}`)).slice(0, 200);
-  if (next === null) return { verdict: 'failed', attempt, update: { ...base, st: 'failed', err, done: storeTime(now) } };
-  return { verdict: 'retry', attempt, update: { ...base, st: 'pending', err, next: storeTime(next), done: null } };
+  if (next === null) return { verdict: 'failed', attempt, update: { ...base, st: 'failed', err, done: utcStoreText(now) } };
+  return { verdict: 'retry', attempt, update: { ...base, st: 'pending', err, next: utcStoreText(next), done: null } };
 }

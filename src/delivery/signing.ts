@@ -58,6 +58,26 @@ export interface SigningSecrets {
   previous?: Buffer | undefined;
 }
 
+/** What one webhook request says about itself besides its body. */
+export interface WebhookRequestFacts {
+  /** `webhook-id`: the same on every retry of a delivery. */
+  id: string;
+  sentAt: Date;
+  body: string;
+  type: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** Every header a webhook request carries but Content-Type and User-Agent (the sender's). */
+export function webhookHeaders(secrets: SigningSecrets, request: WebhookRequestFacts): Record<string, string> {
+  return {
+    ...signatureHeaders(secrets, request.id, Math.floor(request.sentAt.getTime() / 1000), request.body),
+    'x-webhook-event': request.type,
+    'x-webhook-attempt': String(request.attempt),
+  };
+}
+
 /** The signature headers of one request; `id` is the same on every retry of a delivery. */
 export function signatureHeaders(secrets: SigningSecrets, id: string, timestampSeconds: number, body: string): Record<string, string> {
   const signatures = [standardSignature(secrets.current, id, timestampSeconds, body)];

@@ -5,7 +5,7 @@ import type { Database } from '../db/connect.js';
 import { type EventEnvelope, utcText } from '../outbox/envelope.js';
 import { EVENT_TYPES, patternMatches } from '../outbox/event-types.js';
 import type { Sender } from './dispatcher.js';
-import { signatureHeaders } from './signing.js';
+import { webhookHeaders } from './signing.js';
 import { loadDeliveryTargets } from './subscriptions.js';
 
 /**
@@ -32,11 +32,7 @@ export function testEventSender(store: Database, config: Config, sender: Sender)
     const result = await sender.send({
       url: target.url,
       body,
-      headers: {
-        ...signatureHeaders(target.secrets, `test_${randomBytes(8).toString('hex')}`, Math.floor(now.getTime() / 1000), body),
-        'x-webhook-event': type,
-        'x-webhook-attempt': '1',
-      },
+      headers: webhookHeaders(target.secrets, { id: `test_${randomBytes(8).toString('hex')}`, sentAt: now, body, type, attempt: 1 }),
     });
     return { sent: result.httpStatus !== null, httpStatus: result.httpStatus, error: result.error, envelope };
   };

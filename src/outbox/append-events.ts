@@ -1,4 +1,5 @@
 import type { SqlDialect, Trx } from '../db/dialect.js';
+import { utcStoreText } from '../db/wall-clock.js';
 import type { EventType } from './event-types.js';
 import { subscriptionTakes } from './event-types.js';
 import type { DeliveryInsertRow, EventInsertRow } from './outbox-dialect.js';
@@ -51,7 +52,7 @@ export async function appendEvents(
       ord: start + index,
       type: event.type,
       key: event.sourceKey,
-      created: event.createdUtc.toISOString().slice(0, 23),
+      created: utcStoreText(event.createdUtc),
       payload: event.payload,
       metadata: event.metadata,
     }));

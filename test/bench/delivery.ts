@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/connect.js';
 import { dispatcherOptions, httpSender } from '../../src/delivery/delivery-service.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { USER_AGENT } from '../../src/delivery/http-sender.js';
-import { secretKey, signatureHeaders } from '../../src/delivery/signing.js';
+import { secretKey, webhookHeaders } from '../../src/delivery/signing.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { appendEvents, type NewEvent } from '../../src/outbox/append-events.js';
@@ -94,9 +94,13 @@ export async function run(): Promise<void> {
           const headers = {
             'content-type': 'application/json',
             'user-agent': USER_AGENT,
-            ...signatureHeaders(keys[i % keys.length]!, body.id, Math.floor(Date.now() / 1000), body.json),
-            'x-webhook-event': 'client.created',
-            'x-webhook-attempt': '1',
+            ...webhookHeaders(keys[i % keys.length]!, {
+              id: body.id,
+              sentAt: new Date(),
+              body: body.json,
+              type: 'client.created',
+              attempt: 1,
+            }),
           };
           const response = await agent.request({ origin: target.origin, path: target.pathname, method: 'POST', headers, body: body.json });
           await response.body.text();

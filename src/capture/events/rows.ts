@@ -1,4 +1,5 @@
-import type { Money, WallClock } from '../../db/source-tables.js';
+import type { Selectable } from 'kysely';
+import type { InvoicePaymentTable, Money, WallClock } from '../../db/source-tables.js';
 
 /** The rows the source objects of sources.ts select, as the drivers give them. */
 export interface ClientRow {
@@ -49,17 +50,8 @@ export interface InvoiceRow {
   LastPaymentDate: WallClock | null;
   CreatedDate: WallClock;
 }
-export interface PaymentRow {
-  InvoicePaymentID: number;
-  InvoiceID: number;
-  ClientID: number;
-  Amount: Money;
-  PaymentMethod: string;
-  IsSuccessful: boolean;
-  FailureReason: string | null;
-  TransactionID: string | null;
-  PaymentDate: WallClock;
-}
+/** dbo.InvoicePayment's columns, all of them, as read. */
+export type PaymentRow = Selectable<InvoicePaymentTable>;
 export interface DocumentRow {
   ClientDocID: number;
   ClientID: number;
