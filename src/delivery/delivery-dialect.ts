@@ -62,7 +62,10 @@ export interface DeliveryDialect {
    */
   claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   insertAttempts(trx: Trx, rows: readonly AttemptInsertRow[]): Promise<void>;
-  /** Applies the rows still leased to `owner`; a row whose lease passed to another is left alone. */
+  /**
+   * Applies the rows still pending and leased to `owner`; a row whose lease passed to another, or
+   * that was cancelled meanwhile (its subscription disabled), is left alone.
+   */
   updateDeliveries(trx: Trx, owner: string, rows: readonly DeliveryUpdateRow[]): Promise<number>;
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '../db/connect.js';
+import type { Db, Trx } from '../db/dialect.js';
 import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
 import type { AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
 
@@ -87,20 +88,23 @@ export async function recordResults(
         .where('SubscriptionId', '=', subscriptionId)
         .where('Enabled', '=', true)
         .execute();
-      await cancelQueued(trx, subscriptionId, reason, options.now);
+      await cancelPendingDeliveries(trx, subscriptionId, reason, options.now);
     }
     return disabled;
   });
 }
 
-/** Cancels a subscription's queued deliveries that no dispatcher holds. */
-async function cancelQueued(db: Database['db'], subscriptionId: number, reason: string, now: Date): Promise<void> {
+/**
+ * Cancels every pending delivery of a disabled subscription, held by a dispatcher or not: the
+ * claim takes only enabled subscriptions' rows, so one left pending would stay so for good and
+ * keep retention from its event. A dispatcher's later result leaves a cancelled row as it is.
+ */
+export async function cancelPendingDeliveries(db: Db | Trx, subscriptionId: number, reason: string, now: Date): Promise<void> {
   await db
     .updateTable('integration.WebhookDelivery')
     .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now })
     .where('SubscriptionId', '=', subscriptionId)
     .where('Status', '=', 'pending')
-    .where('LeaseOwner', 'is', null)
     .execute();
 }
 

@@ -3,6 +3,7 @@ import type { Subscription, SubscriptionStore } from '../api/subscription-servic
 import type { Database } from '../db/connect.js';
 import type { WebhookSubscriptionTable } from '../db/store-tables.js';
 import { utcText } from '../outbox/envelope.js';
+import { cancelPendingDeliveries } from './delivery-store.js';
 import { generateSecret, secretKey, type SigningSecrets } from './signing.js';
 
 /*
@@ -86,14 +87,8 @@ export function kyselySubscriptionStore(
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return undefined;
       if (patch.enabled === false) {
-        // A disabled subscription receives nothing: what it had queued is cancelled (so retention
-        // can clear those events); `outbox deliveries recover` queues it again after enabling.
-        await db
-          .updateTable('integration.WebhookDelivery')
-          .set({ Status: 'cancelled', LastError: 'subscription disabled', CompletedUtc: now() })
-          .where('SubscriptionId', '=', id)
-          .where('Status', '=', 'pending')
-          .execute();
+        // A disabled subscription receives nothing; `outbox deliveries recover` queues it again.
+        await cancelPendingDeliveries(db, id, 'subscription disabled', now());
       }
       return get(id);
     },

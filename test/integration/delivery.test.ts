@@ -227,6 +227,25 @@ describeEachDialect('webhook delivery', (suite) => {
     expect(lines.some((line) => /subscription \d+ disabled: the endpoint answered 410 Gone/.test(line))).to.equal(true);
   });
 
+  it('a subscription disabled while a request is in flight keeps nothing pending', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    receiver.reply = () => ({ status: 500 });
+    await append(1);
+    // The operator disables the subscription while the dispatcher is sending to it; the send fails.
+    const { drain } = dispatcher({
+      wrap: (sender) => ({
+        send: async (request) => {
+          await subscriptions().update(subscription.id, { enabled: false });
+          return sender.send(request);
+        },
+      }),
+    });
+    await drain();
+    const [row] = await deliveries(subscription.id);
+    expect(row).to.include({ Status: 'cancelled', LastError: 'subscription disabled' });
+    expect((await attempts(subscription.id)).map((a) => a.HttpStatus)).to.deep.equal([500]);
+  });
+
   it('a circuit pauses a dead endpoint while a healthy one keeps receiving', async () => {
     const healthy = await Receiver.start();
     try {
