@@ -63,8 +63,8 @@ export interface DeliveryDialect {
   claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   insertAttempts(trx: Trx, rows: readonly AttemptInsertRow[]): Promise<void>;
   /**
-   * Applies the rows still pending and leased to `owner`; a row whose lease passed to another, or
-   * that was cancelled meanwhile (its subscription disabled), is left alone.
+   * Applies the rows still leased to `owner`; a row whose lease passed to another, or was taken
+   * away by a cancel (its subscription disabled), is left alone.
    */
   updateDeliveries(trx: Trx, owner: string, rows: readonly DeliveryUpdateRow[]): Promise<number>;
 }

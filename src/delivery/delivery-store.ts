@@ -97,12 +97,13 @@ export async function recordResults(
 /**
  * Cancels every pending delivery of a disabled subscription, held by a dispatcher or not: the
  * claim takes only enabled subscriptions' rows, so one left pending would stay so for good and
- * keep retention from its event. A dispatcher's later result leaves a cancelled row as it is.
+ * keep retention from its event. The lease goes too, so a dispatcher's later result (written only
+ * where it still holds the lease) leaves the cancelled row as it is.
  */
 export async function cancelPendingDeliveries(db: Db | Trx, subscriptionId: number, reason: string, now: Date): Promise<void> {
   await db
     .updateTable('integration.WebhookDelivery')
-    .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now })
+    .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now, LeaseOwner: null, LeaseExpiresUtc: null })
     .where('SubscriptionId', '=', subscriptionId)
     .where('Status', '=', 'pending')
     .execute();

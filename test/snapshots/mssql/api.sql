@@ -53,8 +53,8 @@ select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled",
 -- parameter types: number
 update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
 -- parameter types: string, string, string, boolean, null, null, Date, number
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3 where "SubscriptionId" = @4 and "Status" = @5;
--- parameter types: string, string, Date, number, string
+update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
+-- parameter types: string, string, Date, null, null, number, string
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;

@@ -38,7 +38,7 @@ UPDATE w SET Status = u.st, AttemptCount = u.n, NextAttemptUtc = CAST(u.[next] A
       JOIN OPENJSON(@1) WITH (
         d bigint '$.d', st nvarchar(20) '$.st', n int '$.n', [next] nvarchar(30) '$.next', h int '$.h',
         err nvarchar(200) '$.err', done nvarchar(30) '$.done') AS u ON w.DeliveryId = u.d
-      WHERE w.LeaseOwner = @2 AND w.Status = N'pending';
+      WHERE w.LeaseOwner = @2;
 -- parameter types: string, string
 update "integration"."WebhookSubscription" set "FailingSinceUtc" = @1 where "SubscriptionId" in (@2) and "FailingSinceUtc" is not null;
 -- parameter types: null, number
@@ -48,12 +48,12 @@ select "SubscriptionId" from "integration"."WebhookSubscription" where "Subscrip
 -- parameter types: number, boolean, Date
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3 where "SubscriptionId" = @4 and "Status" = @5;
--- parameter types: string, string, Date, number, string
+update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
+-- parameter types: string, string, Date, null, null, number, string
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3 where "SubscriptionId" = @4 and "Status" = @5;
--- parameter types: string, string, Date, number, string
+update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
+-- parameter types: string, string, Date, null, null, number, string
 COMMIT TRANSACTION;
 
 -- == dispatcher: renew and release leases ==

@@ -54,7 +54,7 @@ export const mssqlDelivery: DeliveryDialect = {
       JOIN OPENJSON(${JSON.stringify(rows)}) WITH (
         d bigint '$.d', st nvarchar(20) '$.st', n int '$.n', [next] nvarchar(30) '$.next', h int '$.h',
         err nvarchar(200) '$.err', done nvarchar(30) '$.done') AS u ON w.DeliveryId = u.d
-      WHERE w.LeaseOwner = ${owner} AND w.Status = N'pending'`.execute(trx);
+      WHERE w.LeaseOwner = ${owner}`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   },
 };

@@ -48,7 +48,7 @@ export const postgresDelivery: DeliveryDialect = {
         "LastError" = u.err, "CompletedUtc" = u.done AT TIME ZONE 'UTC', "LeaseOwner" = NULL, "LeaseExpiresUtc" = NULL
       FROM json_to_recordset(${JSON.stringify(rows)}::json)
         AS u(d bigint, st varchar(20), n integer, next timestamp(3), h integer, err varchar(200), done timestamp(3))
-      WHERE w."DeliveryId" = u.d AND w."LeaseOwner" = ${owner} AND w."Status" = 'pending'`.execute(trx);
+      WHERE w."DeliveryId" = u.d AND w."LeaseOwner" = ${owner}`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   },
 };
