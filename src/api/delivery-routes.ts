@@ -73,7 +73,7 @@ function statuses(text: string | undefined): DeliveryStatus[] | undefined {
 }
 
 function filterOf(query: LogQuery): DeliveryFilter {
-  const eventTypes = parseTypes(query.event_type);
+  const eventTypes = parseTypes(query.event_type, 'querystring.event_type');
   const since = instant(query.since, 'querystring.since');
   const until = instant(query.until, 'querystring.until');
   const outcome = statuses(query.status);

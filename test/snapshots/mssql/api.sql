@@ -64,11 +64,13 @@ select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "Disable
 delete from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 
--- == delivery log: deliveries newest first, before a cursor, attempts, queue depth ==
-select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 order by "DeliveryId" desc;
+-- == delivery log: deliveries newest first, before a cursor, filtered, attempts, queue depth ==
+select top(101) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."SubscriptionId" = @1 order by "d"."DeliveryId" desc;
 -- parameter types: number
-select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 and "DeliveryId" < @2 order by "DeliveryId" desc;
+select top(101) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."DeliveryId" < @1 and "d"."SubscriptionId" = @2 order by "d"."DeliveryId" desc;
 -- parameter types: number, number
+select top(51) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."Status" in (@1, @2) and "d"."LastHttpStatus" = @3 and "e"."EventType" in (@4, @5) and "d"."CreatedUtc" >= @6 and "d"."CreatedUtc" < @7 order by "d"."DeliveryId" desc;
+-- parameter types: string, string, number, string, string, Date, Date
 select "DeliveryId" from "integration"."WebhookDelivery" where "DeliveryId" = @1;
 -- parameter types: number
 select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";
