@@ -3,7 +3,7 @@ import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { EventDefinition } from './events/definition.js';
 import { type GapRange, type KeyRange, keyCount, missingRanges, settleGaps } from './gap-ranges.js';
-import { pendingGapRanges, readGapRanges, writeGapRanges } from './gaps.js';
+import { pendingGapRanges, readGapsAndNewRows, writeGapRanges } from './gaps.js';
 import type { InvoiceRow, PaymentRow } from './events/rows.js';
 import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
 import { type CaptureContext, sourceReader } from './options.js';
@@ -147,13 +147,9 @@ export async function captureCycle(
     }
     const last = Number(watermark.LastKey);
     const now = ctx.now();
-    // Every pending range is read, the expired ones one last time, before the new rows.
+    // Every pending range is read, the expired ones one last time, with the new rows.
     const ranges = await pendingGapRanges(trx, object.name);
-    const gapRead =
-      ranges.length === 0 ? { rows: [], examinedThrough: Infinity } : await readGapRanges(ctx, reader, object, ranges, ctx.batchSize);
-    const late = gapRead.rows;
-    const room = ctx.batchSize - late.length;
-    const batch = room > 0 ? await readKeyRange(ctx, reader, object, last, room) : [];
+    const { late, batch, examinedThrough } = await readGapsAndNewRows(ctx, reader, object, ranges, last, ctx.batchSize);
     const rows = [...late, ...batch];
     const keyed = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
     const appended = [keyed];
@@ -172,7 +168,7 @@ export async function captureCycle(
     const settled = settleGaps(
       ranges,
       late.map((r) => r.key),
-      gapRead.examinedThrough,
+      examinedThrough,
       new Date(now.getTime() - ctx.gapTimeoutMs),
     );
     // Every key the watermark passes without reading it is tracked: no cap, so nothing is skipped.

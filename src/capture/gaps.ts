@@ -1,14 +1,12 @@
 import { sql } from 'kysely';
 import type { Db, SqlDialect, Trx } from '../db/dialect.js';
+import type { AnySelect } from './capture-dialect.js';
 import type { KeyedRow } from './engine.js';
 import type { GapRange } from './gap-ranges.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
 
-/**
- * Ranges re-read per source statement: each is its own bounded, ordered index seek (a UNION ALL
- * branch), so no engine can turn a list of ranges into a scan of everything between them.
- */
+/** Ranges re-read per source statement, each its own UNION ALL branch (3 parameters each). */
 const RANGES_PER_READ = 100;
 /** Keys per IN list: under SQL Server's 2,100 parameters. */
 const KEYS_PER_STATEMENT = 1000;
@@ -26,43 +24,76 @@ export async function pendingGapRanges(trx: Trx, sourceName: string): Promise<Ga
   return rows.map((r) => ({ first: Number(r.FirstKey), last: Number(r.LastKey), seenUtc: new Date(r.FirstSeenUtc) }));
 }
 
+/** What one cycle read: rows that appeared in pending ranges, then rows past the watermark. */
+export interface CycleRead {
+  late: KeyedRow[];
+  batch: KeyedRow[];
+  /**
+   * The highest key up to which every pending range was read whole: the last row's key when
+   * the row limit cut the read short, else Infinity.
+   */
+  examinedThrough: number;
+}
+
 /**
- * The object's rows inside the ranges, in key order, at most `limit`. `examinedThrough` is the
- * highest key up to which every range was read whole: the last row's key when the limit cut
- * the read short, else Infinity.
+ * The rows of the pending ranges and the rows past `after`, in key order, at most `limit`: one
+ * statement, a UNION ALL of one bounded, ordered read per range plus the read past the
+ * watermark, so an idle cycle with gaps pending costs no more round trips than one without,
+ * and no engine can turn the ranges into a scan of what lies between them. Every range key is
+ * below `after`, so the late rows come first and a full read leaves the watermark where it is.
  */
-export async function readGapRanges(
+export async function readGapsAndNewRows(
   ctx: CaptureContext,
   db: Db,
   object: SourceObject,
   ranges: readonly GapRange[],
+  after: number,
   limit: number,
-): Promise<{ rows: KeyedRow[]; examinedThrough: number }> {
+): Promise<CycleRead> {
   const { first } = ctx.source.dialect.capture;
   const key = sql.ref(object.key);
-  const rows: KeyedRow[] = [];
-  for (let i = 0; i < ranges.length; i += RANGES_PER_READ) {
-    const room = limit - rows.length;
-    const branches = ranges.slice(i, i + RANGES_PER_READ).map((range, b) =>
-      db
-        .selectFrom(
-          first(
-            object
-              .select(db)
-              .where(sql<boolean>`${key} >= ${range.first}`)
-              .where(sql<boolean>`${key} <= ${range.last}`)
-              .orderBy(key),
-            room,
-          ).as(`g${b}`),
-        )
-        .selectAll(),
+  const read: CycleRead = { late: [], batch: [], examinedThrough: Infinity };
+  const chunks =
+    ranges.length === 0
+      ? [[]]
+      : Array.from({ length: Math.ceil(ranges.length / RANGES_PER_READ) }, (_, c) =>
+          ranges.slice(c * RANGES_PER_READ, (c + 1) * RANGES_PER_READ),
+        );
+  for (const [c, chunk] of chunks.entries()) {
+    const room = limit - read.late.length;
+    const bounded = (query: AnySelect) => first(query.orderBy(key), room);
+    const branches = chunk.map((range) =>
+      bounded(
+        object
+          .select(db)
+          .where(sql<boolean>`${key} >= ${range.first}`)
+          .where(sql<boolean>`${key} <= ${range.last}`),
+      ),
     );
-    const union = branches.slice(1).reduce((all, branch) => all.unionAll(branch), branches[0] as (typeof branches)[number]);
-    const found = (await first(db.selectFrom(union.as('gaps')).selectAll().orderBy(sql.ref('gaps.key')), room).execute()) as KeyedRow[];
-    rows.push(...found.map((row) => ({ ...row, key: Number(row.key) })));
-    if (found.length >= room) return { rows, examinedThrough: (rows[rows.length - 1] as KeyedRow).key };
+    if (c === chunks.length - 1) branches.push(bounded(object.select(db).where(sql<boolean>`${key} > ${after}`)));
+    const query =
+      branches.length === 1
+        ? (branches[0] as AnySelect)
+        : first(
+            db
+              .selectFrom(
+                branches
+                  .map((branch, b) => db.selectFrom(branch.as(`r${b}`)).selectAll())
+                  .reduce((all, branch) => all.unionAll(branch))
+                  .as('cycle'),
+              )
+              .selectAll()
+              .orderBy(sql.ref('cycle.key')),
+            room,
+          );
+    const rows = ((await query.execute()) as KeyedRow[]).map((row) => ({ ...row, key: Number(row.key) }));
+    for (const row of rows) (row.key > after ? read.batch : read.late).push(row);
+    if (rows.length >= room) {
+      read.examinedThrough = (rows[rows.length - 1] as KeyedRow).key;
+      break;
+    }
   }
-  return { rows, examinedThrough: Infinity };
+  return read;
 }
 
 /** The cycle's changes to the object's ranges, written in its transaction. */

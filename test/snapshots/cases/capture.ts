@@ -88,7 +88,8 @@ export const cases: MssqlStatementCase[] = [
           { FirstKey: 3, LastKey: 4, FirstSeenUtc: new Date('2026-01-28T11:00:00Z') },
           { FirstKey: 7, LastKey: 9, FirstSeenUtc: new Date('2026-01-28T11:59:00Z') },
         ];
-      if (has(s, '"dbo"."Client"') && has(s, 'union all')) return [{ ...clientRow, key: 8, ClientID: 8 }];
+      // One statement reads the pending ranges and past the watermark: a late row, then a new one.
+      if (has(s, '"dbo"."Client"') && has(s, 'union all')) return [{ ...clientRow, key: 8, ClientID: 8 }, clientRow];
       if (has(s, '"dbo"."Client"')) return [clientRow];
       if (has(s, 'OUTPUT inserted.EventId')) return [{ EventId: 1, EventType: 'client.created' }];
       return [];
