@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { storableText } from '../db/storable-text.js';
 import { version } from '../version.js';
 import {
   BlockedAddressError,
@@ -116,7 +117,10 @@ function failure(errorClass: SendErrorClass, error: string, elapsedMs: number): 
   return { httpStatus: null, errorClass, error, responseBody: null, retryAfter: undefined, elapsedMs };
 }
 
-/** The first RESPONSE_BODY_LIMIT characters; the rest is drained so the connection can be reused. */
+/**
+ * The first RESPONSE_BODY_LIMIT characters, as text the store can keep (invalid UTF-8, as from a
+ * gzip bomb, decodes to U+FFFD); the rest is drained so the connection can be reused.
+ */
 async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
@@ -130,7 +134,7 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }): P
     }
   }
   if (text.length < RESPONSE_BODY_LIMIT) text += decoder.decode();
-  return text.length > RESPONSE_BODY_LIMIT ? text.slice(0, RESPONSE_BODY_LIMIT) : text;
+  return storableText(text, RESPONSE_BODY_LIMIT);
 }
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
