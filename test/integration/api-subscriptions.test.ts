@@ -170,6 +170,8 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
         const answer = await call(production.base, 'POST', BASE, writer, { url, event_types: ['client.created'] });
         expect(answer.status, url).to.equal(400);
         expect(answer.body.error.code, url).to.equal('invalid_url');
+        // A refusal says the address is private, not what an internal name resolves to.
+        expect(answer.text, url).not.to.contain('10.0.0.8');
       }
       expect(
         (await call(production.base, 'POST', BASE, writer, { url: 'https://hooks.example.com/p', event_types: ['client.created'] })).status,

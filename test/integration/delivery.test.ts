@@ -467,6 +467,9 @@ describeEachDialect('webhook delivery', (suite) => {
     for (const id of made) classes.push((await attempts(id)).map((a) => a.ErrorClass)[0]);
     expect(classes).to.deep.equal(['ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'invalid_url']);
     expect(receiver.requests).to.have.length(0);
+    // The delivery log says what kind of address a name led to, never which one.
+    const [rebound] = await deliveries(made[0]!);
+    expect(rebound!.LastError).to.equal('ssrf_blocked: rebind.example.com resolves to a loopback address');
   });
 
   it('disables a subscription whose every attempt has failed for 5 days', async () => {
