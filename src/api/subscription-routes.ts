@@ -19,6 +19,7 @@ import {
   testResult,
 } from './schemas.js';
 import type { Subscription, SubscriptionServices } from './subscription-service.js';
+import { refuseUnstorableText } from './text-fields.js';
 import { secretProblem } from '../delivery/signing.js';
 
 const BASE = '/api/v1/webhooks/subscriptions';
@@ -105,6 +106,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request, reply) => {
+      refuseUnstorableText('body.url', request.body.url);
+      refuseUnstorableText('body.description', request.body.description);
       const eventTypes = normaliseTypes(request.body.event_types);
       if (request.body.secret !== undefined) {
         const problem = secretProblem(request.body.secret);
@@ -188,6 +191,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       const { id } = request.params;
       const body = request.body;
       // Every check before any write: a bad field changes nothing.
+      refuseUnstorableText('body.url', body.url);
+      refuseUnstorableText('body.description', body.description);
       const eventTypes = body.event_types === undefined ? undefined : normaliseTypes(body.event_types);
       if (body.url !== undefined) await checkUrl(body.url);
       await mustGet(id);

@@ -97,6 +97,11 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       [{ url: 'https://a.example', event_types: ['client.created'], enabled: 'yes' }, 400, 'body.enabled'],
       [{ url: 'https://a.example', event_types: ['client.created'], secret: 'my-own-secret-of-16+' }, 400, 'body.secret'],
       [{ url: 'https://a.example', event_types: ['client.created'], secret: 'whsec_c2hvcnQ=' }, 400, 'body.secret'],
+      // Text the store cannot keep as sent: a NUL (PostgreSQL refuses it), a lone surrogate.
+      [{ url: 'https://a.example/\u0000', event_types: ['client.created'] }, 400, 'body.url'],
+      [{ url: 'https://a.example/\uD83D', event_types: ['client.created'] }, 400, 'body.url'],
+      [{ url: 'https://a.example', event_types: ['client.created'], description: 'a\u0000b' }, 400, 'body.description'],
+      [{ url: 'https://a.example', event_types: ['client.created'], description: 'half \uDE00' }, 400, 'body.description'],
       ['{"url": "https://a.example", "event_types": [', 400, 'invalid_json'],
       ['', 400, 'invalid_json'],
       ['url=x', 415, 'unsupported_media_type', { 'content-type': 'application/x-www-form-urlencoded' }],
@@ -223,6 +228,9 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       { url: 'https://p.example/c', event_types: ['nope.nope'] },
       { url: 'mailto:x@y' },
       { secret: 'new-one-of-16-chars' },
+      { url: 'https://p.example/\u0000' },
+      { description: 'nul \u0000' },
+      { description: 'half \uD83D', enabled: false },
     ]) {
       const answer = await checked('PATCH', `${BASE}/{id}`, `${BASE}/${id}`, writer, body);
       expect(answer.status, JSON.stringify(body)).to.equal(400);
