@@ -64,10 +64,22 @@ export class HttpSender {
   }
 
   async send(request: SendRequest): Promise<SendResult> {
+    return this.#exchange('POST', request.url, { 'content-type': 'application/json', ...request.headers }, request.body);
+  }
+
+  /**
+   * A HEAD request through the same guard and pool (`outbox doctor`): whether the endpoint
+   * answers, without sending it anything to act on.
+   */
+  async probe(url: string): Promise<SendResult> {
+    return this.#exchange('HEAD', url, {}, undefined);
+  }
+
+  async #exchange(method: 'POST' | 'HEAD', target: string, headers: Record<string, string>, body: string | undefined): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // The shape alone here; addresses are the guard's below, so they are logged as ssrf_blocked.
-    const shape = checkUrlShape(request.url, 'development');
+    const shape = checkUrlShape(target, 'development');
     if (!shape.ok) return failure('invalid_url', `URL ${shape.reason}`, elapsed());
     const url = shape.url;
     if (this.options.env === 'production' && url.protocol !== 'https:')
@@ -80,9 +92,9 @@ export class HttpSender {
       const response = await this.#agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...request.headers },
-        body: request.body,
+        method,
+        headers: { 'user-agent': USER_AGENT, ...headers },
+        ...(body === undefined ? {} : { body }),
         signal: controller.signal,
       });
       const responseBody = await readLimited(response.body);
