@@ -114,7 +114,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
         expect(byName(results, 'subscription 1')).to.include({ ok: false });
         expect(byName(results, 'subscription 1').detail).to.match(/must use https in production/);
         expect(byName(results, `subscription ${added[0]}`).detail).to.match(/ssrf_blocked: 127\.0\.0\.1 is a loopback address/);
-        expect(byName(results, `subscription ${added[1]}`).detail).to.match(/ssrf_blocked: rebind\.example\.com resolves to a loopback address/);
+        expect(byName(results, `subscription ${added[1]}`).detail).to.match(
+          /ssrf_blocked: rebind\.example\.com resolves to a loopback address/,
+        );
       } finally {
         const again = await openDatabase(parseDatabaseUrl(url), { role: 'store', connectTimeoutMs: 10_000, poolMax: 1 });
         await again.db.deleteFrom('integration.WebhookSubscription').where('SubscriptionId', 'in', added).execute();
