@@ -388,11 +388,15 @@ export class Dispatcher implements Component {
     this.#cancels = [];
     this.#releases = new Map();
     const now = this.#now();
-    const report = await writeResults(
-      this.deps.store,
-      { outcomes, cancels },
-      { owner: this.owner, now, failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000) },
-    );
+    const options = { owner: this.owner, now, failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000) };
+    // Never rejects: a rejected write would end the flush chain, and with it every later write.
+    const report = await writeResults(this.deps.store, { outcomes, cancels }, options).catch((fault: unknown) => ({
+      disabled: [],
+      withoutBody: [],
+      dropped: [],
+      unwritten: { outcomes, cancels },
+      fault,
+    }));
     for (const { subscriptionId, reason } of report.disabled) {
       this.deps.logger.warn(`subscription ${subscriptionId} disabled: ${reason}`, { component: this.name });
       this.#cancelQueued(subscriptionId);
