@@ -84,7 +84,7 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
       oldestPendingDueUtc: iso(oldestDue.due as Date | null),
     },
     captureLagSeconds: newestCreated === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(newestCreated)) / 1000)),
-    gaps: schema.current >= GAP_RANGES_VERSION ? await readGapStatus(store) : [],
+    gaps: schema.applied.some((row) => row.Version === GAP_RANGES_VERSION) ? await readGapStatus(store) : [],
   };
 }
 

@@ -243,6 +243,21 @@ CREATE TABLE integration.CaptureGapExpired (
   CONSTRAINT PK_CaptureGapExpired PRIMARY KEY CLUSTERED (SourceName, ExpiredUtc, FirstKey)
 );;
 COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- The API key that created a subscription (integration.ApiKey.ApiKeyId). A key sees and changes
+-- only its own subscriptions; a key with the admin scope sees all. NULL for subscriptions made
+-- before this migration or outside the API: only admin keys manage those.
+ALTER TABLE integration.WebhookSubscription ADD OwnerKeyId bigint NULL;;
+COMMIT TRANSACTION;
 
 -- == schema state ==
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
