@@ -39,6 +39,8 @@ export interface DeliveryFilter {
   since?: Date;
   /** Queued before this instant. */
   until?: Date;
+  /** Only subscriptions this API key created (a key that is not admin sees no others). */
+  ownerKeyId?: number;
 }
 
 /** Deliveries matching the filter, newest first, before `beforeId` (0: from the newest). */
@@ -67,6 +69,12 @@ export async function listDeliveries(store: Database, filter: DeliveryFilter, be
   if (filter.eventTypes?.length) query = query.where('e.EventType', 'in', [...filter.eventTypes]);
   if (filter.since) query = query.where('d.CreatedUtc', '>=', filter.since);
   if (filter.until) query = query.where('d.CreatedUtc', '<', filter.until);
+  if (filter.ownerKeyId !== undefined) {
+    const owner = filter.ownerKeyId;
+    query = query.where('d.SubscriptionId', 'in', (eb) =>
+      eb.selectFrom('integration.WebhookSubscription').select('SubscriptionId').where('OwnerKeyId', '=', owner),
+    );
+  }
   query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
   return (await query.execute()).map((r) => ({
     id: Number(r.DeliveryId),
@@ -84,19 +92,20 @@ export async function listDeliveries(store: Database, filter: DeliveryFilter, be
 }
 
 /** One delivery as the log shows it, or undefined. */
-export async function getDelivery(store: Database, deliveryId: number): Promise<DeliveryView | undefined> {
+export async function getDelivery(store: Database, deliveryId: number, filter: DeliveryFilter = {}): Promise<DeliveryView | undefined> {
   // The filter cannot name one id; the keyset bound can: the newest below id + 1.
-  const [found] = await listDeliveries(store, {}, deliveryId + 1, 1);
+  const [found] = await listDeliveries(store, filter, deliveryId + 1, 1);
   return found?.id === deliveryId ? found : undefined;
 }
 
-export async function deliveryExists(store: Database, deliveryId: number): Promise<boolean> {
+/** The subscription a delivery belongs to, or undefined when there is no such delivery. */
+export async function deliverySubscriptionId(store: Database, deliveryId: number): Promise<number | undefined> {
   const row = await store.db
     .selectFrom('integration.WebhookDelivery')
-    .select('DeliveryId')
+    .select('SubscriptionId')
     .where('DeliveryId', '=', deliveryId)
     .executeTakeFirst();
-  return row !== undefined;
+  return row === undefined ? undefined : Number(row.SubscriptionId);
 }
 
 /** Every attempt of one delivery, in order (at most the dispatcher's retry limit). */

@@ -7,6 +7,8 @@ import { decodeIdCursor, encodeIdCursor } from './cursor.js';
 import { type DeliveryFilter, getDelivery, listDeliveries } from './delivery-log.js';
 import { ApiError } from './errors.js';
 import { parseTypes } from './event-routes.js';
+import type { VerifiedKey } from './api-keys.js';
+import { hasScope } from './auth.js';
 import { AUTH_ERRORS, delivery, deliveryPage, idParams, noQuery, responses } from './schemas.js';
 
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'cancelled'];
@@ -92,6 +94,24 @@ const asApiError = (error: unknown): never => {
   throw error;
 };
 
+/**
+ * A key sees the deliveries of the subscriptions it created, an admin key all of them; others'
+ * answer 404 like ids that do not exist (the subscription routes' rule).
+ */
+function ownerFilter(key: VerifiedKey | undefined): DeliveryFilter {
+  return key !== undefined && hasScope(key, 'admin') ? {} : { ownerKeyId: key?.id ?? -1 };
+}
+
+async function mustOwnSubscription(store: Database, id: number, key: VerifiedKey | undefined): Promise<void> {
+  const found = await store.db
+    .selectFrom('integration.WebhookSubscription')
+    .select('OwnerKeyId')
+    .where('SubscriptionId', '=', id)
+    .executeTakeFirst();
+  const owner = ownerFilter(key).ownerKeyId;
+  if (!found || (owner !== undefined && found.OwnerKeyId !== owner)) throw new ApiError(404, 'not_found', `no subscription ${id}`);
+}
+
 const secured = { security: [{ bearerAuth: [] }], tags: ['deliveries'] };
 
 /** The delivery log across subscriptions, and resend/recover (the same service as the CLI's). */
@@ -106,13 +126,13 @@ export async function registerDeliveryRoutes(app: FastifyInstance, store: Databa
         ...secured,
         summary: 'The delivery log, newest first, filtered by subscription, outcome, HTTP status, event type and time',
         description:
-          "Every filter is optional; together they all apply. The time is when the delivery was queued; http_status is its last attempt's. Scope integrations:read.",
+          "Every filter is optional; together they all apply. A key sees the deliveries of the subscriptions it created; an admin key all. The time is when the delivery was queued; http_status is its last attempt's. Scope integrations:read.",
         querystring: logQuery,
         response: responses({ 200: { description: 'A page of deliveries', ...deliveryPage } }, [400, ...AUTH_ERRORS]),
       },
     },
     async (request) => {
-      const filter = filterOf(request.query);
+      const filter = { ...filterOf(request.query), ...ownerFilter(request.apiKey) };
       const before = request.query.cursor === undefined ? 0 : decodeIdCursor(request.query.cursor);
       const rows = await listDeliveries(store, filter, before, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
@@ -134,7 +154,7 @@ export async function registerDeliveryRoutes(app: FastifyInstance, store: Databa
       },
     },
     async (request) => {
-      const found = await getDelivery(store, request.params.id);
+      const found = await getDelivery(store, request.params.id, ownerFilter(request.apiKey));
       if (!found) throw new ApiError(404, 'not_found', `no delivery ${request.params.id}`);
       return found;
     },
@@ -160,6 +180,9 @@ export async function registerDeliveryRoutes(app: FastifyInstance, store: Databa
       },
     },
     async (request, reply) => {
+      if (!(await getDelivery(store, request.params.id, ownerFilter(request.apiKey)))) {
+        throw new ApiError(404, 'not_found', `no delivery ${request.params.id}`);
+      }
       const view = await service.resend(request.params.id).catch(asApiError);
       reply.code(202);
       return view;
@@ -184,6 +207,7 @@ export async function registerDeliveryRoutes(app: FastifyInstance, store: Databa
     },
     async (request, reply) => {
       const since = instant(request.body.since, 'body.since') as Date;
+      await mustOwnSubscription(store, request.params.id, request.apiKey);
       const result = await service.recover(request.params.id, since).catch(asApiError);
       reply.code(202);
       return { requeued: result.requeued, queued: result.fannedOut };

@@ -16,6 +16,8 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
   let doc: Parameters<typeof responseProblems>[0];
   let writer: string;
   let reader: string;
+  let stranger: string;
+  let admin: string;
   let receiver: Receiver;
   let subscriptionId: number;
   let sent = 0;
@@ -47,8 +49,11 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
     api = await startApi(suite.db, {
       api: { keyCacheMs: 0, rateLimits: { read: { perMinute: 60000, burst: 10000 }, write: { perMinute: 60000, burst: 10000 } } },
     });
-    writer = await keyWith(suite.db, 'integrations:write');
-    reader = await keyWith(suite.db, 'integrations:read');
+    // The subscription belongs to the key that created it: `writer` reads its log too.
+    writer = await keyWith(suite.db, 'integrations:write', 'integrations:read', 'events:read');
+    reader = writer;
+    stranger = await keyWith(suite.db, 'integrations:read', 'integrations:write');
+    admin = await keyWith(suite.db, 'admin');
     doc = (await SwaggerParser.dereference((await call(api.base, 'GET', '/api/v1/openapi.json')).body)) as unknown as typeof doc;
     receiver = await Receiver.start();
     // client.* is answered 200, payments 500: one log with both outcomes.
@@ -119,8 +124,22 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
       expect(answer.status, query).to.equal(400);
       expect(JSON.stringify(answer.body.error), query).to.include(field);
     }
-    expect((await checked('GET', '/api/v1/deliveries', '/api/v1/deliveries', writer)).status).to.equal(403);
+    const eventsOnly = await keyWith(suite.db, 'events:read');
+    expect((await checked('GET', '/api/v1/deliveries', '/api/v1/deliveries', eventsOnly)).status).to.equal(403);
     expect((await checked('GET', '/api/v1/deliveries', '/api/v1/deliveries')).status).to.equal(401);
+  });
+
+  it("shows a key only its own subscriptions' deliveries, an admin key all", async () => {
+    const mine = ids(await log(''));
+    expect(mine).to.have.length(3);
+    const theirs = await checked('GET', '/api/v1/deliveries', '/api/v1/deliveries', stranger);
+    expect(theirs.body.data).to.deep.equal([]);
+    const [first] = mine;
+    expect((await checked('GET', '/api/v1/deliveries/{id}', `/api/v1/deliveries/${first}`, stranger)).status).to.equal(404);
+    expect((await checked('POST', '/api/v1/deliveries/{id}/resend', `/api/v1/deliveries/${first}/resend`, stranger)).status).to.equal(404);
+    const recover = `${SUBSCRIPTIONS}/${subscriptionId}/recover`;
+    expect((await checked('POST', `${SUBSCRIPTIONS}/{id}/recover`, recover, stranger, { since: '2026-01-01' })).status).to.equal(404);
+    expect(ids(await checked('GET', '/api/v1/deliveries', '/api/v1/deliveries', admin))).to.deep.equal(mine);
   });
 
   it('resends a delivery over the API: queued at once with fresh retries, then delivered with the same webhook-id', async () => {
@@ -176,7 +195,7 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
     expect((await resend(999999)).status).to.equal(404);
     expect((await resend(0)).status).to.equal(400);
     const [first] = state;
-    expect((await resend(Number(first?.DeliveryId), reader)).status).to.equal(403);
+    expect((await resend(Number(first?.DeliveryId), await keyWith(suite.db, 'integrations:read'))).status).to.equal(403);
     expect(await deliveries()).to.deep.equal(state);
     // A disabled subscription's deliveries would never be taken: 409, enable it first.
     await call(api.base, 'PATCH', `${SUBSCRIPTIONS}/${subscriptionId}`, writer, { enabled: false });

@@ -1,5 +1,5 @@
 import { createApiKey, listApiKeys, revokeApiKey, touchApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
-import { countPending, deliveryExists, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
+import { countPending, deliverySubscriptionId, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
 import { kyselySubscriptionStore } from '../../../src/delivery/subscriptions.js';
 import { ENVELOPE_COLUMNS } from '../../../src/outbox/envelope.js';
 import type { MssqlStatementCase } from '../../support/mssql-recorder.js';
@@ -82,11 +82,12 @@ export const cases: MssqlStatementCase[] = [
           eventTypes: ['client.created', 'payment.failed'],
           since: at(),
           until: new Date(at().getTime() + 3_600_000),
+          ownerKeyId: 4,
         },
         0,
         51,
       );
-      await deliveryExists(db, 9);
+      await deliverySubscriptionId(db, 9);
       await listAttempts(db, 9);
       await countPending(db);
     },
