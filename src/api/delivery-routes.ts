@@ -171,12 +171,7 @@ export async function registerDeliveryRoutes(app: FastifyInstance, store: Databa
           'The same as `outbox deliveries resend`. 409 when its subscription is disabled (enable it first). Scope integrations:write.',
         params: idParams,
         querystring: noQuery,
-        response: responses({ 202: { description: 'Queued: the delivery as it is now', ...delivery } }, [
-          400,
-          404,
-          409,
-          ...AUTH_ERRORS,
-        ]),
+        response: responses({ 202: { description: 'Queued: the delivery as it is now', ...delivery } }, [400, 404, 409, ...AUTH_ERRORS]),
       },
     },
     async (request, reply) => {

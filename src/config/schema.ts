@@ -55,7 +55,10 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8080),
       /** How clients reach the API (behind a proxy, say): the OpenAPI document's server URL. */
-      publicUrl: z.url({ protocol: /^https?$/, error: 'is not an http(s) URL; expected e.g. https://outbox.example.com' }).nullable().default(null),
+      publicUrl: z
+        .url({ protocol: /^https?$/, error: 'is not an http(s) URL; expected e.g. https://outbox.example.com' })
+        .nullable()
+        .default(null),
     })
     .prefault({}),
   log: z

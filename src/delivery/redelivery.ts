@@ -28,7 +28,10 @@ export function redelivery(store: Database, now: () => Date = () => new Date()):
         .executeTakeFirst();
       if (!found) throw new RecoverError('not_found', `no delivery ${deliveryId}`);
       if (!found.Enabled) {
-        throw new RecoverError('disabled', `subscription ${Number(found.SubscriptionId)} of delivery ${deliveryId} is disabled: enable it first`);
+        throw new RecoverError(
+          'disabled',
+          `subscription ${Number(found.SubscriptionId)} of delivery ${deliveryId} is disabled: enable it first`,
+        );
       }
       if (!(await resendDelivery(store, deliveryId, now()))) throw new RecoverError('not_found', `no delivery ${deliveryId}`);
       const view = await getDelivery(store, deliveryId);

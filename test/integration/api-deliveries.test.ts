@@ -33,11 +33,13 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
   const log = (query: string) => checked('GET', '/api/v1/deliveries', `/api/v1/deliveries${query}`, reader);
   const ids = (answer: { body: { data: { id: number }[] } }) => answer.body.data.map((d) => d.id);
   const append = (type: EventType, createdUtc: Date) =>
-    suite.db.db.transaction().execute((trx) =>
-      appendEvents(trx, suite.db.dialect, 92, [
-        { type, sourceKey: `log:${++sent}`, createdUtc, payload: catalogEntry(type).sample.payload, metadata: {} },
-      ]),
-    );
+    suite.db.db
+      .transaction()
+      .execute((trx) =>
+        appendEvents(trx, suite.db.dialect, 92, [
+          { type, sourceKey: `log:${++sent}`, createdUtc, payload: catalogEntry(type).sample.payload, metadata: {} },
+        ]),
+      );
   const deliveries = () =>
     suite.db.db
       .selectFrom('integration.WebhookDelivery')
@@ -85,7 +87,12 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
       'client.created',
     ]);
     const [newest, payment, oldest] = ids(all);
-    expect(all.body.data[1]).to.deep.include({ status: 'pending', last_http_status: 500, attempt_count: 1, subscription_id: subscriptionId });
+    expect(all.body.data[1]).to.deep.include({
+      status: 'pending',
+      last_http_status: 500,
+      attempt_count: 1,
+      subscription_id: subscriptionId,
+    });
     expect(ids(await log('?status=succeeded'))).to.deep.equal([newest, oldest]);
     expect(ids(await log('?status=pending,failed'))).to.deep.equal([payment]);
     expect(ids(await log('?http_status=500'))).to.deep.equal([payment]);
@@ -176,7 +183,11 @@ describeEachDialect('integration API: the delivery log, resend and recover', (su
     const queued = await log(`?subscription_id=${lateId}`);
     expect(queued.body.data.map((d: { status: string }) => d.status)).to.deep.equal(['pending', 'pending']);
     // Cancelled ones come back; a second recover queues no event twice.
-    await suite.db.db.updateTable('integration.WebhookDelivery').set({ Status: 'cancelled' }).where('SubscriptionId', '=', lateId).execute();
+    await suite.db.db
+      .updateTable('integration.WebhookDelivery')
+      .set({ Status: 'cancelled' })
+      .where('SubscriptionId', '=', lateId)
+      .execute();
     const again = await checked('POST', `${SUBSCRIPTIONS}/{id}/recover`, path, writer, { since: '2026-01-28T09:00:00Z' });
     expect(again.body).to.deep.equal({ requeued: 2, queued: 0 });
   });

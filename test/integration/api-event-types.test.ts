@@ -32,7 +32,12 @@ function payloadProblems(type: string, payload: Record<string, unknown>): string
   if (!validate) return [`no schema for ${type}`];
   const problems = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${type}${e.instancePath} ${e.message ?? ''}`);
   const named = Object.keys((EVENT_CATALOG.find((e) => e.type === type)?.payloadSchema['properties'] ?? {}) as object);
-  return [...problems, ...Object.keys(payload).filter((key) => !named.includes(key)).map((key) => `${type}: ${key} is not in the schema`)];
+  return [
+    ...problems,
+    ...Object.keys(payload)
+      .filter((key) => !named.includes(key))
+      .map((key) => `${type}: ${key} is not in the schema`),
+  ];
 }
 
 /** A seeded generator, so a failure can be replayed. */
@@ -56,9 +61,9 @@ describe('event catalog', () => {
   it('is published as one JSON Schema file per type under docs/event-types (UPDATE_SNAPSHOTS=1 rewrites them)', async () => {
     for (const entry of EVENT_CATALOG) {
       const file = join(SCHEMA_DIR, `${entry.type}.schema.json`);
-      const text = `${JSON.stringify(standaloneSchema(entry), null, 2)}\n`;
-      if (process.env['UPDATE_SNAPSHOTS'] === '1') await writeFile(file, text);
-      expect(await readFile(file, 'utf8'), file).to.equal(text);
+      if (process.env['UPDATE_SNAPSHOTS'] === '1') await writeFile(file, `${JSON.stringify(standaloneSchema(entry), null, 2)}\n`);
+      // Compared as JSON: prettier may lay the file out its own way.
+      expect(JSON.parse(await readFile(file, 'utf8')), file).to.deep.equal(standaloneSchema(entry));
     }
   });
 });
@@ -130,9 +135,18 @@ describeEachDialect(
         Object.values(path),
       );
       const operationIds = operations.map((o) => o.operationId);
-      expect(operationIds.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id)), String(operationIds)).to.equal(true);
+      expect(
+        operationIds.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id)),
+        String(operationIds),
+      ).to.equal(true);
       expect(new Set(operationIds).size).to.equal(operationIds.length);
-      expect(operationIds).to.include.members(['listEventTypes', 'listDeliveries', 'resendDelivery', 'recoverSubscription', 'sendTestEvent']);
+      expect(operationIds).to.include.members([
+        'listEventTypes',
+        'listDeliveries',
+        'resendDelivery',
+        'recoverSubscription',
+        'sendTestEvent',
+      ]);
       expect(raw.servers).to.deep.equal([{ url: '/', description: 'This service' }]);
       expect(raw.paths['/api/v1/events'].get.responses['200'].content['application/json'].schema.properties.data.items).to.deep.equal({
         $ref: '#/components/schemas/Event',
@@ -154,7 +168,10 @@ describeEachDialect(
           env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
           timeout: 110_000,
         }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
-        const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { severity: string; ruleId: string; message: string }[] };
+        const report = JSON.parse(lint.stdout) as {
+          totals: { errors: number; warnings: number };
+          problems: { severity: string; ruleId: string; message: string }[];
+        };
         const errors = report.problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`);
         expect(errors).to.deep.equal([]);
         expect(report.totals.errors).to.equal(0);

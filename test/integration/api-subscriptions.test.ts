@@ -258,7 +258,13 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       .transaction()
       .execute((trx) =>
         appendEvents(trx, suite.db.dialect, 7, [
-          { type: 'client.created', sourceKey: `own:${id}`, createdUtc: new Date(), payload: { n: id }, metadata: {} },
+          {
+            type: 'client.created',
+            sourceKey: `own:${id}`,
+            createdUtc: new Date(),
+            payload: { ...catalogEntry('client.created').sample.payload, n: id },
+            metadata: {},
+          },
         ]),
       );
     const delivery = await suite.db.db

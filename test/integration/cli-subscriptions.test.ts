@@ -13,7 +13,8 @@ describe('outbox: an unknown command', () => {
     expect(result.code).to.equal(2);
     expect(result.stderr).to.match(/^error: unknown command 'subscriptionz'/);
     expect(result.stderr).to.not.include("too many arguments for 'run'");
-    for (const name of ['run', 'migrate', 'keys', 'deliveries', 'subscriptions']) expect(result.stderr).to.match(new RegExp(`\\n  ${name} +\\S`));
+    for (const name of ['run', 'migrate', 'keys', 'deliveries', 'subscriptions'])
+      expect(result.stderr).to.match(new RegExp(`\\n  ${name} +\\S`));
     expect(result.stdout).to.equal('');
     const nested = await runCli(['subscriptions', 'frobnicate']);
     expect(nested.code).to.equal(2);
@@ -79,7 +80,9 @@ describeEachDialect('outbox subscriptions and outbox deliveries list (CLI)', (su
     const text = await runCli(['deliveries', 'list', '--subscription', String(subscriptionId), '--event-type', 'client.created'], env());
     expect(text.stdout.trim().split('\n')).to.have.length(1);
     expect(text.stdout).to.match(/client\.created +pending/);
-    expect((await runCli(['deliveries', 'list', '--http-status', '500', '--until', '2000-01-01'], env())).stdout).to.equal('no deliveries match\n');
+    expect((await runCli(['deliveries', 'list', '--http-status', '500', '--until', '2000-01-01'], env())).stdout).to.equal(
+      'no deliveries match\n',
+    );
     const bad: [string[], RegExp][] = [
       [['--status', 'exploded'], /--status takes a comma-separated list of pending, succeeded, failed, cancelled/],
       [['--event-type', 'client.exploded'], /--event-type takes a comma-separated list of/],
@@ -100,7 +103,12 @@ describeEachDialect('outbox subscriptions and outbox deliveries list (CLI)', (su
     const config = join(dir, 'config.json');
     await writeFile(
       config,
-      JSON.stringify({ env: 'production', http: { port: 0 }, capture: { enabled: false }, delivery: { allowedNetworks: ['10.20.0.0/16'] } }),
+      JSON.stringify({
+        env: 'production',
+        http: { port: 0 },
+        capture: { enabled: false },
+        delivery: { allowedNetworks: ['10.20.0.0/16'] },
+      }),
     );
     const service = startCli(['run', '--config', config], { OUTBOX_STORE_URL: suite.url, OUTBOX_LOG_LEVEL: 'info' });
     try {

@@ -43,7 +43,7 @@ export function registerSubscriptionsCommand(program: Command): void {
         try {
           const subscriptionStore = kyselySubscriptionStore(store, { secretOverlapHours: config.delivery.secretOverlapHours });
           const all: Subscription[] = [];
-          for (let after = 0; ; ) {
+          for (let after = 0; ;) {
             const page = await subscriptionStore.list(after, PAGE);
             all.push(...page);
             if (page.length < PAGE) break;
@@ -85,7 +85,12 @@ export function registerSubscriptionsCommand(program: Command): void {
             ['state', found.enabled ? 'enabled' : `disabled: ${found.disabledReason ?? 'by a user'}`],
             ['created', found.createdUtc],
             ['updated', found.updatedUtc],
-            ['deliveries', Object.entries(deliveries).map(([status, n]) => `${n} ${status}`).join(', ')],
+            [
+              'deliveries',
+              Object.entries(deliveries)
+                .map(([status, n]) => `${n} ${status}`)
+                .join(', '),
+            ],
           ];
           process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(12)} ${v}`).join('\n')}\n`);
         } finally {
