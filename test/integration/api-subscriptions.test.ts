@@ -254,19 +254,17 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     const created = await checked('POST', BASE, BASE, alice, { url: 'https://alice.example/hook', event_types: ['client.created'] });
     expect(created.status).to.equal(201);
     const id = created.body.id as number;
-    await suite.db.db
-      .transaction()
-      .execute((trx) =>
-        appendEvents(trx, suite.db.dialect, 7, [
-          {
-            type: 'client.created',
-            sourceKey: `own:${id}`,
-            createdUtc: new Date(),
-            payload: { ...catalogEntry('client.created').sample.payload, n: id },
-            metadata: {},
-          },
-        ]),
-      );
+    await suite.db.db.transaction().execute((trx) =>
+      appendEvents(trx, suite.db.dialect, 7, [
+        {
+          type: 'client.created',
+          sourceKey: `own:${id}`,
+          createdUtc: new Date(),
+          payload: { ...catalogEntry('client.created').sample.payload, n: id },
+          metadata: {},
+        },
+      ]),
+    );
     const delivery = await suite.db.db
       .selectFrom('integration.WebhookDelivery')
       .select('DeliveryId')
