@@ -29,7 +29,7 @@ export function registerRunCommand(program: Command): void {
             '--demo writes demo tables and activity into the source database, so it runs only when source.url is not set (the store is the demo CRM)',
           );
         }
-        const databases = await openDatabases(config);
+        const databases = await openDatabases(config, { serveEmbedded: true });
         try {
           if (options.migrate) await migrate(databases.store, logger);
           const schema = await assertSchemaCurrent(databases.store);
