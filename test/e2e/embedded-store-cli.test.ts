@@ -34,6 +34,11 @@ describe('the embedded store between processes', function () {
   it('lets keys, status, doctor and deliveries commands work while the service runs, and refuses a second service', async () => {
     service = startCli(['run', '--demo', '--config', config]);
     const [, address] = await service.waitFor(/HTTP server listening on (http:\/\/\S+)/, 120_000);
+    await service.waitFor(/next: subscribe a webhook/, 30_000);
+    expect(service.output()).to.contain(
+      `next: in another shell, create an API key: outbox keys create --name me --scopes admin --config ${config}`,
+    );
+    expect(service.output()).to.contain(`the OpenAPI document is ${address}/api/v1/openapi.json`);
 
     const key = await runCli(['keys', 'create', '--name', 'newcomer', '--scopes', 'admin', '--json', '--config', config]);
     expect(key.code, key.stderr).to.equal(0);

@@ -55,7 +55,9 @@ describe('a least-privilege service login [postgres]', function () {
   after(async () => {
     await testDb?.drop();
     if (role) {
-      const client = new pg.Client({ connectionString: process.env['OUTBOX_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+      const client = new pg.Client({
+        connectionString: process.env['OUTBOX_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      });
       await client.connect();
       await client.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
       await client.end();
