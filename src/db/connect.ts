@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, type Dialect, Kysely, MssqlDialect, PostgresDialect } from 'kysely';
+import { CompiledQuery, type Dialect, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as tarn from 'tarn';
@@ -8,10 +8,13 @@ import type { DatabaseTarget } from '../config/database-url.js';
 import { ConnectionError, describeConnectionFailure } from './connection-error.js';
 import { StoreBusyError } from './embedded/store-lock.js';
 import type { Db, SqlDialect } from './dialect.js';
+import { babelfishDialect } from './dialects/mssql/babelfish.js';
+import { isBabelfish } from './dialects/mssql/engine.js';
 import { mssqlDialect } from './dialects/mssql/index.js';
 import { postgresDialect } from './dialects/postgres/index.js';
 import { openEmbeddedStore } from './embedded/open-embedded.js';
 import type { StoreOwner } from './embedded/store-lock.js';
+import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
 import { PG_PARSERS } from './type-parsers.js';
 
@@ -51,27 +54,30 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
   const release = opened.release;
-  const database: Database = {
-    db,
-    dialect: dialectFor(target),
-    target,
-    role: options.role,
-    ...(opened.embedded ? { embedded: opened.embedded } : {}),
-    close: async () => {
-      try {
-        await db.destroy();
-      } finally {
-        await release?.();
-      }
-    },
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      await release?.();
+    }
   };
+  let dialect: SqlDialect;
   try {
-    await withTimeout(db.executeQuery(CompiledQuery.raw('SELECT 1 AS ok')), options.connectTimeoutMs + 1000);
+    dialect = await withTimeout(probeDialect(db, target), options.connectTimeoutMs + 1000);
   } catch (error) {
-    await database.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
-  return database;
+  return { db, dialect, target, role: options.role, ...(opened.embedded ? { embedded: opened.embedded } : {}), close };
+}
+
+/** Proves the server answers, and tells SQL Server from Babelfish, which needs one statement of its own. */
+async function probeDialect(db: Db, target: DatabaseTarget): Promise<SqlDialect> {
+  if (target.kind !== 'mssql') {
+    await db.executeQuery(CompiledQuery.raw('SELECT 1 AS ok'));
+    return postgresDialect;
+  }
+  return (await isBabelfish(db)) ? babelfishDialect : mssqlDialect;
 }
 
 interface OpenedDialect {
@@ -117,7 +123,7 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
     }
     case 'mssql':
       return {
-        dialect: new MssqlDialect({
+        dialect: new OriginalErrorMssqlDialect({
           tarn: { ...tarn, options: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.connectTimeoutMs + 5000 } },
           tedious: {
             ...tedious,
