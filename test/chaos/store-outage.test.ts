@@ -28,7 +28,7 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
 
   it('stays up, logs one line when each outage starts and one when it ends, recovers and loses nothing', async () => {
     const world = run!;
-    const changes = scaled(1_500, 10_000);
+    const changes = scaled(500, 10_000);
     const service = await world.addService();
     await service.start();
     await world.subscribe(await new ChaosReceiver('everything').start(), ['*']);
@@ -38,7 +38,7 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
     const poller = new EventPoller(() => world.liveUrls(), world.apiKey);
     poller.start();
     let databaseDown = false;
-    const written = writer.run(changes, { lanes: 4, perSecond: scaled(150, 300), paused: () => databaseDown });
+    const written = writer.run(changes, { lanes: 4, perSecond: scaled(60, 300), paused: () => databaseDown });
 
     const recoveries: number[] = [];
     for (const [mode, downMs] of [
@@ -49,6 +49,7 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
       // The CRM lives in the same database: its writers stop with it, each act committed or not begun.
       databaseDown = true;
       await writer.settled();
+      await world.countLeasesAboutToBeCut();
       await server!.stop(mode);
       await sleep(downMs);
       await server!.start();
@@ -67,6 +68,7 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
     console.log(
       summarise('store outages', report, {
         outages: 2,
+        cutLeases: world.cutLeases,
         recoveryMsAfterRestart: recoveries,
         outageLogLines: { starts: outageStarts.length, ends: outageEnds.length },
         writerRetries: writer.failures,

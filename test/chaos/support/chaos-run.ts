@@ -23,6 +23,7 @@ export interface Subscription {
 /** What a run ends with; every count the scenarios assert on and the README reports. */
 export interface RunReport {
   changes: number;
+  expectedEvents: number;
   events: number;
   /** Expected events the outbox does not hold. */
   missing: string[];
@@ -118,17 +119,29 @@ export class ChaosRun {
     }
   }
 
-  /** SIGKILLs an instance, first counting the deliveries it holds under lease. */
+  /** SIGKILLs an instance, then counts the deliveries it held under lease. */
   async kill(service: ServiceProcess): Promise<void> {
     const pid = service.pid;
     await service.kill();
+    this.cutLeases += await this.#leased(`%:${pid}:%`);
+  }
+
+  /**
+   * Before the store goes away: every delivery held under lease now may be sent without its
+   * result being recorded, and so sent again when the lease ends.
+   */
+  async countLeasesAboutToBeCut(): Promise<void> {
+    this.cutLeases += await this.#leased('%');
+  }
+
+  async #leased(owner: string): Promise<number> {
     const held = await this.store.db
       .selectFrom('integration.WebhookDelivery')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('Status', '=', 'pending')
-      .where('LeaseOwner', 'like', `%:${pid}:%`)
+      .where('LeaseOwner', 'like', owner)
       .executeTakeFirstOrThrow();
-    this.cutLeases += Number(held.n);
+    return Number(held.n);
   }
 
   async outboxEvents(): Promise<{ EventId: string; EventType: string; SourceKey: string }[]> {
@@ -173,7 +186,8 @@ export class ChaosRun {
       receiverDuplicates[s.receiver.name] = s.receiver.duplicates();
     }
     return {
-      changes: writer.written,
+      changes: writer.acts,
+      expectedEvents: writer.expected.length,
       events: events.length,
       missing: [...expected].filter((k) => !held.has(k)),
       unexpected: [...held.keys()].filter((k) => !expected.has(k)),
@@ -200,6 +214,7 @@ export function summarise(title: string, report: RunReport, extra: Record<string
   const dup = Object.values(report.receiverDuplicates).reduce((a, b) => a + b, 0);
   return `      ${title}: ${JSON.stringify({
     changes: report.changes,
+    expectedEvents: report.expectedEvents,
     events: report.events,
     missing: report.missing.length,
     unexpected: report.unexpected.length,
