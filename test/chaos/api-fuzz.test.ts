@@ -109,7 +109,11 @@ const nearlyValid = fc
   .record({
     url: fc.oneof({ arbitrary: fc.constant('http://127.0.0.1:9/hook'), weight: 4 }, { arbitrary: webhookUrl, weight: 1 }),
     event_types: fc.oneof({ arbitrary: fc.constant(['lead.created']), weight: 4 }, { arbitrary: eventTypes, weight: 1 }),
-    description: hostileString,
+    // Text the database cannot store as it is (NUL, lone surrogates) is the likeliest 500.
+    description: fc.oneof(
+      { arbitrary: fc.constantFrom('a\u0000b', '\u0000', 'x\uD800y', '\uDC00'), weight: 2 },
+      { arbitrary: hostileString, weight: 3 },
+    ),
   })
   .map((value) => JSON.stringify(value));
 
@@ -182,6 +186,23 @@ function requestArbitrary(key: string): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+/** An accepted description is kept exactly as sent: text the store cannot hold must be refused, not altered. */
+function expectStoredAsSent(request: FuzzRequest, answer: string): void {
+  let sent: unknown;
+  let stored: unknown;
+  try {
+    sent = JSON.parse(request.body ?? '');
+    stored = JSON.parse(answer);
+  } catch {
+    return;
+  }
+  const description = (sent as { description?: unknown } | null)?.description;
+  const kept = (stored as { description?: unknown } | null)?.description;
+  if (typeof description === 'string' && kept !== undefined) {
+    expect(kept, `${request.method} ${request.path} accepted a description and stored another`).to.equal(description);
+  }
+}
+
 describe('chaos 5: every API route fuzzed with fast-check [postgres]', function () {
   this.timeout(scaled(300_000, 1_800_000));
   let testDb: TestDatabase;
@@ -240,6 +261,7 @@ describe('chaos 5: every API route fuzzed with fast-check [postgres]', function 
         if (response.status >= 400 && request.method !== 'HEAD') {
           expect(text, 'an error body names the problem, without a stack').not.to.match(/\n\s+at /);
         }
+        if (mutating && response.status >= 200 && response.status < 300) expectStoredAsSent(request, text);
         if (mutating && (response.status < 200 || response.status >= 300)) {
           const after = await storedState();
           if (after !== before) changedByRejected = [...changedByRejected, `${request.method} ${request.path} -> ${response.status}`];

@@ -82,8 +82,9 @@ describe('chaos 4: receivers that flap beside a healthy one [postgres]', functio
   }
 
   it('each bad endpoint ends as the delivery rules say, and the healthy one keeps its pace', async () => {
-    const perPhase = scaled(150, 2_000);
-    const service = await run.addService();
+    const perPhase = scaled(110, 2_000);
+    // Short retries and timeouts so the bad endpoints reach their final state within the run.
+    const service = await run.addService({ delivery: { retrySchedule: [0.3, 0.6, 1.2], timeoutMs: 1000 } });
     await service.start();
     const healthy = await run.subscribe(await new ChaosReceiver('healthy').start(), ['*']);
     await run.captureStarted();
@@ -103,7 +104,7 @@ describe('chaos 4: receivers that flap beside a healthy one [postgres]', functio
       bad.push(await run.subscribe(receiver, ['agreement.signed']));
     }
     await writer.run(perPhase, { lanes: 2, perSecond: scaled(60, 150) });
-    await drained([healthy, ...bad], scaled(120_000, 600_000));
+    await drained([healthy, ...bad], scaled(120_000, 300_000));
     const withBad = await latencies(healthy.receiver, lastBaselineEvent);
 
     const states = await run.store.db

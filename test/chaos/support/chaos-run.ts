@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { createApiKey } from '../../../src/api/api-keys.js';
 import { parseDatabaseUrl } from '../../../src/config/database-url.js';
 import { type Database, openDatabase } from '../../../src/db/connect.js';
@@ -39,6 +38,7 @@ export interface RunReport {
   pollerMissing: number;
   pollerDuplicates: number;
   pollerServerErrors: number;
+  pollerUnavailable: number;
 }
 
 export function matches(type: string, patterns: readonly string[]): boolean {
@@ -198,6 +198,7 @@ export class ChaosRun {
       pollerMissing: events.filter((e) => !poller.seen.has(e.EventId)).length,
       pollerDuplicates: poller.duplicates(),
       pollerServerErrors: poller.serverErrors.length,
+      pollerUnavailable: poller.unavailable,
     };
   }
 
@@ -224,12 +225,8 @@ export function summarise(title: string, report: RunReport, extra: Record<string
     deliveries: report.deliveries,
     receiverDuplicates: dup,
     pollerDuplicates: report.pollerDuplicates,
+    poller5xx: report.pollerServerErrors,
+    poller503: report.pollerUnavailable,
     ...extra,
   })}`;
-}
-
-/** Fast queries a scenario runs against the store. */
-export async function countRows(store: Database, table: 'integration.OutboxEvent' | 'integration.DeliveryAttempt'): Promise<number> {
-  const row = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(store.db);
-  return Number(row.rows[0]?.n ?? 0);
 }

@@ -71,7 +71,7 @@ export class CrmWriter {
   /** The last error a change met, for a scenario's report. */
   lastError: string | undefined;
   #captured: number[] = [];
-  /** Payments chosen while no invoice was captured yet: made once one is. */
+  /** Payments chosen while no invoice was captured yet: made at the end, as extra changes. */
   #deferredPayments = 0;
 
   constructor(
@@ -133,7 +133,8 @@ export class CrmWriter {
   /** Makes the payments that found no captured invoice, as invoices get captured (at most 2 minutes). */
   async #payDeferred(paused?: () => boolean): Promise<void> {
     const deadline = Date.now() + 120_000;
-    while (this.#deferredPayments > 0 && Date.now() < deadline) {
+    // Each invoice is paid once: when every one is paid, the rest of the deferred payments lapse.
+    while (this.#deferredPayments > 0 && this.#paid.size < this.#invoices.length && Date.now() < deadline) {
       if (paused?.()) {
         await sleep(50);
         continue;
@@ -283,6 +284,7 @@ export class CrmWriter {
     );
     // Only affiliates are an event; an advisor's row must produce none.
     if (role === AFFILIATE_ROLE) this.#expect('affiliate.created', `dbo.Employee:${id}`);
+    else this.acts++;
   }
 
   async #newInvoice(n: number): Promise<void> {
@@ -314,8 +316,9 @@ export class CrmWriter {
     if (this.#payable.length === 0) await this.#refreshPayable();
     const invoice = this.#payable.pop();
     if (invoice === undefined || this.#paid.has(invoice)) {
+      // No captured, unpaid invoice yet: another change now, the payment once one is captured.
       this.#deferredPayments++;
-      return;
+      return this.#document(n);
     }
     this.#paid.add(invoice);
     const succeeds = n % 3 !== 0;

@@ -11,7 +11,9 @@ interface Page {
  */
 export class EventPoller {
   readonly seen = new Map<string, number>();
+  /** 5xx answers other than 503 (a 503 with Retry-After is the right answer while the store is down). */
   readonly serverErrors: number[] = [];
+  unavailable = 0;
   #cursor: string | null = null;
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -32,7 +34,8 @@ export class EventPoller {
       } catch {
         continue; // that instance is down: ask the next
       }
-      if (response.status >= 500) this.serverErrors.push(response.status);
+      if (response.status === 503) this.unavailable++;
+      else if (response.status >= 500) this.serverErrors.push(response.status);
       if (!response.ok) {
         await response.body?.cancel();
         continue;
