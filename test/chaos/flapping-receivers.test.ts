@@ -28,7 +28,8 @@ const FINAL_STATE: Record<string, string> = {
   reset: 'failed',
   slow: 'succeeded',
   moved: 'failed',
-  gone: 'cancelled',
+  // The delivery answered 410 fails; the subscription is disabled and what it still had queued is cancelled.
+  gone: 'failed,cancelled',
   nul: 'failed',
   emoji: 'failed',
   bomb: 'failed',
@@ -126,7 +127,9 @@ describe('chaos 4: receivers that flap beside a healthy one [postgres]', functio
     expect(stateOf(healthy), 'the healthy endpoint').to.deep.equal({ succeeded: (await run.outboxEvents()).length });
     for (const s of bad) {
       const state = stateOf(s);
-      expect(Object.keys(state), `${s.receiver.name}: ${JSON.stringify(state)}`).to.deep.equal([FINAL_STATE[s.receiver.name]]);
+      const allowed = FINAL_STATE[s.receiver.name]!.split(',');
+      expect(Object.keys(state).length, `${s.receiver.name}: ${JSON.stringify(state)}`).to.be.above(0);
+      expect(allowed, `${s.receiver.name}: ${JSON.stringify(state)}`).to.include.members(Object.keys(state));
     }
     // Each attempt is in the log, with the body stored as text the engine accepts.
     const attempts = await run.store.db

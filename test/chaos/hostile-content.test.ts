@@ -28,15 +28,19 @@ const LONG = [
   `${'\u202E'.repeat(100)}${'a'.repeat(4500)}`,
 ];
 
+/** Hostile values the writer put into rows (a change that found no captured client writes none). */
+const used = new Set<string>();
+const record = (value: string): string => (used.add(value), value);
+
 const hostile: RowText = {
-  firstName: (n) => SHORT[n % SHORT.length]!.slice(0, 100),
-  lastName: (n) => SHORT[(n + 3) % SHORT.length]!.slice(0, 100),
-  statusNote: (n) => LONG[n % LONG.length]!,
+  firstName: (n) => record(SHORT[n % SHORT.length]!.slice(0, 100)),
+  lastName: (n) => record(SHORT[(n + 3) % SHORT.length]!.slice(0, 100)),
+  statusNote: (n) => record(LONG[n % LONG.length]!),
   // Description is 400 characters: the emoji is the 400th, its second UTF-16 unit the 401st.
-  description: (n) => (n % 2 === 0 ? EMOJI_AT_400 : SHORT[n % SHORT.length]!),
-  docName: (n) => SHORT[(n + 1) % SHORT.length]!,
-  failureReason: (n) => SHORT[(n + 2) % SHORT.length]!,
-  nameSigned: (n) => SHORT[(n + 5) % SHORT.length]!,
+  description: (n) => record(n % 2 === 0 ? EMOJI_AT_400 : SHORT[n % SHORT.length]!),
+  docName: (n) => record(SHORT[(n + 1) % SHORT.length]!),
+  failureReason: (n) => record(SHORT[(n + 2) % SHORT.length]!),
+  nameSigned: (n) => record(SHORT[(n + 5) % SHORT.length]!),
 };
 
 /** Every string anywhere in a JSON value. */
@@ -95,10 +99,9 @@ describe('chaos 6: hostile content in source rows [postgres]', function () {
       expect(await response.json(), `event ${id} from the API`).to.deep.equal(envelope);
       strings(envelope, seen);
     }
-    // The hostile values come through unchanged: names, the 4,000-character notes, the cut description.
-    for (const value of [...SHORT.map((s) => s.slice(0, 100)), ...LONG])
-      expect(seen.has(value), JSON.stringify(value.slice(0, 60))).to.equal(true);
-    expect(seen.has(EMOJI_AT_400)).to.equal(true);
+    // Every hostile value written comes through unchanged: names, the 4,000-character notes, the 400th-character emoji.
+    expect(used.has(EMOJI_AT_400) && LONG.some((value) => used.has(value)), 'the boundary cases were written').to.equal(true);
+    for (const value of used) expect(seen.has(value), JSON.stringify(value.slice(0, 60))).to.equal(true);
     console.log(`      hostile content: ${events.length} events, ${receiver.kept.length} requests verified with standardwebhooks`);
   });
 });
