@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiDialect, PagedEventRow } from '../../../api/api-dialect.js';
+import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../../api/api-dialect.js';
 
 const COLUMNS = sql`EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position`;
 
@@ -22,6 +22,15 @@ export const mssqlApi: ApiDialect = {
       SELECT TOP (${limit}) ${COLUMNS} FROM integration.OutboxEvent
       WHERE RowVer < MIN_ACTIVE_ROWVERSION() ${before} ${typeFilter}
       ORDER BY RowVer DESC`.execute(db);
+    return result.rows;
+  },
+
+  async visibleSince(db, after, limit) {
+    // IX_OutboxEvent_RowVer includes EventType: an index range read, no lookups.
+    const result = await sql<VisibleEventRow>`
+      SELECT TOP (${limit}) EventType, EventId, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
+      WHERE RowVer > CONVERT(binary(8), ${after.key ?? '0x0000000000000000'}, 1) AND RowVer < MIN_ACTIVE_ROWVERSION()
+      ORDER BY RowVer`.execute(db);
     return result.rows;
   },
 
