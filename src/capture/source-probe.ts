@@ -10,10 +10,10 @@ import type { SourceObject } from './source-object.js';
 export async function newestKeys(db: Db, objects: readonly SourceObject[]): Promise<Map<SourceObject, number>> {
   const parts = objects.map((object, index) => {
     const column = object.key.slice(object.key.lastIndexOf('.') + 1);
-    return sql`SELECT ${sql.lit(index)} AS i, max(${sql.ref(column)}) AS top FROM ${sql.table(object.keyTable ?? object.name)}`;
+    return sql`SELECT ${sql.lit(index)} AS i, max(${sql.ref(column)}) AS newest FROM ${sql.table(object.keyTable ?? object.name)}`;
   });
-  const result = await sql<{ i: number; top: unknown }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
+  const result = await sql<{ i: number; newest: unknown }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
   const newest = new Map<SourceObject, number>();
-  for (const row of result.rows) newest.set(objects[Number(row.i)] as SourceObject, Number(row.top ?? 0));
+  for (const row of result.rows) newest.set(objects[Number(row.i)] as SourceObject, Number(row.newest ?? 0));
   return newest;
 }
