@@ -7,7 +7,7 @@ import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
-import { newestKeys } from './source-probe.js';
+import { newestKeys, objectsWithGaps } from './source-probe.js';
 import { SOURCE_OBJECTS } from './sources.js';
 import { AdaptiveDelay } from '../service/adaptive-delay.js';
 
@@ -22,6 +22,9 @@ export interface CaptureLoopOptions {
   onAppended?: () => void;
 }
 
+/** Every object is read in full this often; in between, only those the probe shows changed. */
+const FULL_PASS_EVERY_MS = 60_000;
+
 interface PassResult {
   /** Events written. */
   written: number;
@@ -32,12 +35,13 @@ interface PassResult {
 }
 
 /**
- * Polls every source object on an interval; an object whose batch came back full is polled
- * again at once, so a burst drains without waiting for the clock. Between these full passes an
- * adaptive probe (one round trip for the newest key of every object) runs every
- * minPollIntervalMs while rows keep coming, doubling back to pollIntervalMs when they stop, and
- * cycles only the objects that have new keys. Errors are logged with the object's name and never
- * escape the loop. stop() wakes the wait and returns after the cycle in flight, whose
+ * Captures every source object: a full pass at start (and once a minute), then ticks that probe
+ * the source for new keys and the store for pending gaps (two short statements) and cycle only
+ * the objects that have either. Ticks come every minPollIntervalMs while rows keep coming and
+ * back off, doubling, to pollIntervalMs when they stop. An object whose batch came back full is
+ * cycled again at once, so a burst drains without waiting for the clock. Each commit that wrote
+ * events calls onAppended, so delivery starts at once. Errors are logged with the object's name
+ * and never escape the loop. stop() wakes the wait and returns after the cycle in flight, whose
  * transaction either commits or rolls back whole.
  */
 export class CaptureLoop implements Component {
@@ -85,11 +89,15 @@ export class CaptureLoop implements Component {
     return (await this.#pass(SOURCE_OBJECTS)).written;
   }
 
-  /** Probes the source for new keys and cycles only the objects that have some. */
+  /**
+   * Probes the source for new keys (one statement) and the store for pending gaps (one statement),
+   * and cycles only the objects that have either: an idle tick costs two short statements.
+   */
   async runChanged(): Promise<PassResult> {
     let newest: Map<SourceObject, number>;
+    let gapped: Set<string>;
     try {
-      newest = await newestKeys(this.ctx.source.db, SOURCE_OBJECTS);
+      [newest, gapped] = await Promise.all([newestKeys(this.ctx.source.db, SOURCE_OBJECTS), objectsWithGaps(this.ctx.store.db)]);
       this.#lastProbeError = undefined;
     } catch (error) {
       if (this.#outage && isTransientDatabaseError(error)) {
@@ -104,8 +112,9 @@ export class CaptureLoop implements Component {
       this.#lastProbeError = message;
       return this.#pass(SOURCE_OBJECTS);
     }
-    const changed = SOURCE_OBJECTS.filter((object) => (newest.get(object) ?? 0) > (this.#seenKeys.get(object) ?? -1));
-    if (changed.length === 0) return { written: 0, rows: 0, locked: [] };
+    const changed = SOURCE_OBJECTS.filter(
+      (object) => gapped.has(object.name) || (newest.get(object) ?? 0) > (this.#seenKeys.get(object) ?? -1),
+    );
     const result = await this.#pass(changed);
     // Another instance holds the object's lock and captures these keys: do not probe them again.
     for (const object of result.locked) this.#seenKeys.set(object, newest.get(object) ?? 0);
@@ -174,16 +183,17 @@ export class CaptureLoop implements Component {
     let lastFullPass = -Infinity;
     while (!this.#stopping) {
       let found: PassResult;
-      if (performance.now() - lastFullPass >= pollIntervalMs) {
+      // The first pass sets every watermark; later ones are a safety net for what the probe
+      // cannot see (an instance that held an object's lock and died with nothing after it).
+      if (performance.now() - lastFullPass >= FULL_PASS_EVERY_MS) {
         lastFullPass = performance.now();
         found = await this.#pass(SOURCE_OBJECTS);
       } else found = await this.runChanged();
       if (this.#stopping) break;
-      const untilFullPass = lastFullPass + pollIntervalMs - performance.now();
-      const delayMs = this.#retryDelayMs > 0 ? this.#retryDelayMs : Math.min(schedule.next(found.rows > 0), untilFullPass);
+      const delayMs = this.#retryDelayMs > 0 ? this.#retryDelayMs : schedule.next(found.rows > 0);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        this.#timer = setTimeout(resolve, Math.max(0, delayMs));
+        this.#timer = setTimeout(resolve, delayMs);
       });
       this.#retryDelayMs = 0;
     }

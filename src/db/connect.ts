@@ -11,6 +11,7 @@ import type { Db, SqlDialect } from './dialect.js';
 import { mssqlDialect } from './dialects/mssql/index.js';
 import { postgresDialect } from './dialects/postgres/index.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
+import { countStatement } from './statement-count.js';
 import { PG_PARSERS } from './type-parsers.js';
 
 export interface DatabaseOptions {
@@ -37,7 +38,7 @@ export function dialectFor(target: DatabaseTarget): SqlDialect {
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions): Promise<Database> {
   let db: Db;
   try {
-    db = new Kysely({ dialect: await createKyselyDialect(target, options) });
+    db = new Kysely({ dialect: await createKyselyDialect(target, options), log: () => countStatement(options.role) });
   } catch (error) {
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
