@@ -138,6 +138,11 @@ async function longPoll<T>(
     for (;;) {
       const rows = await read();
       const left = deadline - performance.now();
+      if (watch.closed) {
+        // The server is stopping: without this the idle keep-alive socket would hold its close.
+        reply.header('connection', 'close');
+        return rows;
+      }
       if (rows.length > 0 || left <= 0 || gone.signal.aborted) return rows;
       await waiter.next(left, gone.signal);
       if (gone.signal.aborted) return [];

@@ -50,6 +50,7 @@ export class EventWatch {
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
   #lastError: string | undefined;
+  #closed = false;
   readonly #unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -87,7 +88,7 @@ export class EventWatch {
     let released = false;
     return {
       next: (ms, abort) => {
-        if (entry.woken || abort.aborted) {
+        if (entry.woken || abort.aborted || this.#closed) {
           entry.woken = false;
           return Promise.resolve();
         }
@@ -113,7 +114,13 @@ export class EventWatch {
     };
   }
 
+  /** Closed (the server is stopping): pollers answer with what they have instead of waiting. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   close(): void {
+    this.#closed = true;
     this.#unsubscribe?.();
     for (const entry of this.#entries) entry.wake?.();
     this.#entries.clear();

@@ -75,7 +75,8 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   // SQL Server has no LISTEN: there the watch polls sooner for other instances' commits.
   const watch = new EventWatch(ctx.store, ctx.logger, { idlePollMs: ctx.store.target.kind === 'mssql' ? 250 : 1000 }, options.signal);
   app.decorate('eventWatch', watch);
-  app.addHook('onClose', async () => watch.close());
+  // Before the server waits for requests in flight: long polls answer now, not when their time is up.
+  app.addHook('preClose', async () => watch.close());
   await registerEventRoutes(app, ctx.store, watch);
   let subscriptions = options.subscriptions;
   if (!subscriptions) {

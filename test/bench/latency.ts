@@ -160,6 +160,13 @@ async function waitForArrivals(commits: Map<number, number>, sources: (() => Pro
   }
 }
 
+/** p50 of the first and the last tenth of the commits: a growing figure is a backlog, a flat one a delay. */
+function trend(values: number[]): string {
+  const tenth = Math.max(1, Math.floor(values.length / 10));
+  const p50 = (part: number[]) => [...part].sort((a, b) => a - b)[Math.floor(part.length / 2)]!.toFixed(0);
+  return values.length === 0 ? '' : `; first/last tenth p50 ${p50(values.slice(0, tenth))}/${p50(values.slice(-tenth))} ms`;
+}
+
 function latencies(commits: Map<number, number>, arrivals: Arrivals): { values: number[]; missing: number } {
   const values: number[] = [];
   let missing = 0;
@@ -238,6 +245,11 @@ export async function run(): Promise<void> {
       log: { level: 'warn', format: 'text' },
       api: { rateLimits: { read: { perMinute: 600_000, burst: 10_000 } } },
     };
+    // OUTBOX_BENCH_LATENCY_CONFIG='{"delivery":{...}}' tries other settings under the same load.
+    const overrides = JSON.parse(process.env['OUTBOX_BENCH_LATENCY_CONFIG'] ?? '{}') as Record<string, object>;
+    for (const [section, values] of Object.entries(overrides)) {
+      (config as Record<string, object>)[section] = { ...(config as Record<string, object>)[section], ...values };
+    }
     writeFileSync(configFile, JSON.stringify(config));
     child = await startService(configFile, base);
 
@@ -267,8 +279,8 @@ export async function run(): Promise<void> {
       const poll = latencies(commits, polled);
       const missing = (n: number) => (n > 0 ? ` (${n} not received)` : '');
       lines.push(`${rate} commits/s (${commits.size.toLocaleString('en-US')} commits, achieved ${achieved.toFixed(0)}/s):`);
-      lines.push(`  commit → webhook received:   ${percentiles(hook.values)}${missing(hook.missing)}`);
-      lines.push(`  commit → long poll answered: ${percentiles(poll.values)}${missing(poll.missing)}`);
+      lines.push(`  commit → webhook received:   ${percentiles(hook.values)}${trend(hook.values)}${missing(hook.missing)}`);
+      lines.push(`  commit → long poll answered: ${percentiles(poll.values)}${trend(poll.values)}${missing(poll.missing)}`);
       await sleep(1500);
     }
     await poller.stop();

@@ -251,6 +251,18 @@ describeEachDialect(
         expect(api.app.eventWatch.waiting).to.equal(0);
       });
 
+      it('answers waiting long polls at once when the server stops', async () => {
+        const stopping = await startApi(suite.db);
+        const cursor = await endCursor('document.uploaded');
+        const waiting = call(stopping.base, 'GET', `/api/v1/events?wait=30&type=document.uploaded&cursor=${cursor}`, reader);
+        await until(() => stopping.app.eventWatch.waiting === 1);
+        const closed = stopping.close();
+        const answer = await waiting;
+        await closed;
+        expect(answer.status).to.equal(200);
+        expect(answer.body).to.deep.equal({ data: [], next_cursor: cursor });
+      });
+
       it('survives 1,000 waiting pollers and wakes them all with one commit', async function () {
         // A thousand sockets, key checks and page reads on a shared two-core machine: room, not speed.
         this.timeout(120_000);
