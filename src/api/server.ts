@@ -7,7 +7,7 @@ import type { LookupAll } from '../delivery/address-guard.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
 import { version } from '../version.js';
-import { installAuth } from './auth.js';
+import { FAILED_AUTH_BUCKET, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { EventWatch } from './event-watch.js';
@@ -68,6 +68,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     store: ctx.store,
     limiter: new RateLimiter(ctx.config.api.rateLimits, options.now),
     keyCacheMs: ctx.config.api.keyCacheMs,
+    addressLimiter: new RateLimiter({ [FAILED_AUTH_BUCKET]: ctx.config.api.failedAuthPerAddress }, options.now),
     ...(options.now ? { now: options.now } : {}),
   });
   await registerHealthRoutes(app, ctx);

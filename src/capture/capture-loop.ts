@@ -2,12 +2,13 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../service/component.js';
 import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
-import { captureCycle } from './engine.js';
+import { captureCycle, type CycleGaps } from './engine.js';
+import { keyCount } from './gap-ranges.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
-import { newestKeys, objectsWithGaps } from './source-probe.js';
+import { newestKeys } from './source-probe.js';
 import { SOURCE_OBJECTS } from './sources.js';
 import { AdaptiveDelay } from '../service/adaptive-delay.js';
 
@@ -20,6 +21,8 @@ export interface CaptureLoopOptions {
   reconcileCron: string | null;
   /** Called after each commit that wrote events: the dispatcher and long pollers look at once. */
   onAppended?: () => void;
+  /** A setting older versions capped gap tracking with; set, it is ignored with a warning. */
+  maxGapKeys?: number | undefined;
 }
 
 /** Every object is read in full this often; in between, only those the probe shows changed. */
@@ -34,10 +37,13 @@ interface PassResult {
   locked: SourceObject[];
 }
 
+/** Expired ranges logged one by one per cycle; more are summed up in one more line. */
+const EXPIRED_RANGES_LOGGED = 20;
+
 /**
  * Captures every source object: a full pass at start (and once a minute), then ticks that probe
- * the source for new keys and the store for pending gaps (two short statements) and cycle only
- * the objects that have either. Ticks come every minPollIntervalMs while rows keep coming and
+ * the source for new keys (one short statement) and cycle only the objects that have some or
+ * whose last cycle left gaps pending. Ticks come every minPollIntervalMs while rows keep coming and
  * back off, doubling, to pollIntervalMs when they stop. An object whose batch came back full is
  * cycled again at once, so a burst drains without waiting for the clock. Each commit that wrote
  * events calls onAppended, so delivery starts at once. Errors are logged with the object's name
@@ -57,6 +63,8 @@ export class CaptureLoop implements Component {
   /** The watermark each object was last seen at; the probe compares the source's newest key with it. */
   readonly #seenKeys = new Map<SourceObject, number>();
   #lastProbeError: string | undefined;
+  /** Objects whose last cycle left keys pending: each tick cycles them until the keys show up or expire. */
+  readonly #gapped = new Set<SourceObject>();
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -66,6 +74,11 @@ export class CaptureLoop implements Component {
 
   async start(): Promise<void> {
     this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
+    if (this.options.maxGapKeys !== undefined) {
+      this.ctx.logger.warn('capture.maxGapKeys is no longer used and is ignored: gaps are kept as key ranges, none skipped', {
+        component: this.name,
+      });
+    }
     this.#loop = this.#run();
     if (this.options.reconcileCron !== null) {
       this.#task = cron.schedule(this.options.reconcileCron, () => this.reconcile(), {
@@ -90,14 +103,13 @@ export class CaptureLoop implements Component {
   }
 
   /**
-   * Probes the source for new keys (one statement) and the store for pending gaps (one statement),
-   * and cycles only the objects that have either: an idle tick costs two short statements.
+   * Probes the source for new keys (one statement) and cycles only the objects that have some or
+   * had gaps pending after their last cycle: an idle tick costs one short statement.
    */
   async runChanged(): Promise<PassResult> {
     let newest: Map<SourceObject, number>;
-    let gapped: Set<string>;
     try {
-      [newest, gapped] = await Promise.all([newestKeys(this.ctx.source.db, SOURCE_OBJECTS), objectsWithGaps(this.ctx.store.db)]);
+      newest = await newestKeys(this.ctx.source.db, SOURCE_OBJECTS);
       this.#lastProbeError = undefined;
     } catch (error) {
       if (this.#outage && isTransientDatabaseError(error)) {
@@ -113,7 +125,7 @@ export class CaptureLoop implements Component {
       return this.#pass(SOURCE_OBJECTS);
     }
     const changed = SOURCE_OBJECTS.filter(
-      (object) => gapped.has(object.name) || (newest.get(object) ?? 0) > (this.#seenKeys.get(object) ?? -1),
+      (object) => this.#gapped.has(object) || (newest.get(object) ?? 0) > (this.#seenKeys.get(object) ?? -1),
     );
     const result = await this.#pass(changed);
     // Another instance holds the object's lock and captures these keys: do not probe them again.
@@ -140,6 +152,9 @@ export class CaptureLoop implements Component {
           if (result.status === 'locked') locked.push(object);
           else this.#seenKeys.set(object, result.lastKey);
           if (result.status !== 'captured') break;
+          this.#reportGaps(object.name, result.gaps);
+          if (result.gaps.pendingKeys > 0) this.#gapped.add(object);
+          else this.#gapped.delete(object);
           written += result.inserted;
           rows += result.rows + result.lateRows;
           tally.add(result.appended);
@@ -159,6 +174,31 @@ export class CaptureLoop implements Component {
     }
     tally.end(this.ctx.now());
     return { written, rows, locked };
+  }
+
+  /**
+   * After the commit: the keys given up are the one loss capture allows by design (a CRM
+   * transaction open longer than gapTimeoutMs), so each range is an error an operator sees.
+   */
+  #reportGaps(source: string, gaps: CycleGaps): void {
+    this.metrics.gapKeysPending(source, gaps.pendingKeys);
+    if (gaps.expired.length === 0) return;
+    this.metrics.gapKeysExpired(source, keyCount(gaps.expired));
+    const ms = this.ctx.gapTimeoutMs;
+    const timeout = ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+    for (const range of gaps.expired.slice(0, EXPIRED_RANGES_LOGGED)) {
+      const keys = range.last - range.first + 1;
+      this.ctx.logger.error(
+        `${source}: gave up on keys ${range.first}..${range.last} (${keys} key${keys === 1 ? '' : 's'}), missing since ${range.seenUtc.toISOString()}, longer than capture.gapTimeoutMs (${timeout}): rolled back or deleted rows, or a CRM transaction open that long, whose rows will never become events`,
+        { component: this.name },
+      );
+    }
+    const rest = gaps.expired.slice(EXPIRED_RANGES_LOGGED);
+    if (rest.length > 0) {
+      this.ctx.logger.error(`${source}: gave up on ${rest.length} more key ranges (${keyCount(rest)} keys) in the same cycle`, {
+        component: this.name,
+      });
+    }
   }
 
   reconcile(): Promise<void> {

@@ -17,9 +17,3 @@ export async function newestKeys(db: Db, objects: readonly SourceObject[]): Prom
   for (const row of result.rows) newest.set(objects[Number(row.i)] as SourceObject, Number(row.newest ?? 0));
   return newest;
 }
-
-/** The objects with keys still missing below their watermark (see engine.ts): their cycles re-read them. */
-export async function objectsWithGaps(store: Db): Promise<Set<string>> {
-  const rows = await store.selectFrom('integration.CaptureGap').select('SourceName').distinct().execute();
-  return new Set(rows.map((row) => row.SourceName));
-}
