@@ -41,11 +41,15 @@ export const mssqlApi: ApiDialect = {
   },
 
   async visibleSince(db, after, limit) {
-    // IX_OutboxEvent_RowVer includes EventType: an index range read, no lookups.
+    // The page's position and cutoff rules, without the payloads.
+    const key = decimalKey(after.key ?? '0');
+    const position = sql`CAST(CAST(${key} AS bigint) AS binary(8))`;
     const result = await sql<VisibleEventRow>`
-      SELECT TOP (${limit}) EventType, EventId, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
-      WHERE RowVer > CONVERT(binary(8), ${after.key ?? '0x0000000000000000'}, 1) AND RowVer < MIN_ACTIVE_ROWVERSION()
-      ORDER BY RowVer`.execute(db);
+      DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+      SELECT TOP (${limit}) EventType, EventId, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+      WHERE RowVer >= ${position} AND (RowVer > ${position} OR EventId > ${after.eventId})
+        AND RowVer < @cutoff
+      ORDER BY RowVer, EventId`.execute(db);
     return result.rows;
   },
 
