@@ -21,6 +21,13 @@ export interface EventPageQuery {
 
 export type PagedEventRow = OutboxEventRow & { Position: string };
 
+/** An event's type and place in commit order, without its payload: what the long poll's watch reads. */
+export interface VisibleEventRow {
+  EventType: string;
+  EventId: number;
+  Position: string;
+}
+
 /** The polling API's statements that differ by dialect. */
 export interface ApiDialect {
   /**
@@ -28,6 +35,11 @@ export interface ApiDialect {
    * an earlier, still-open writer; `desc` pages backwards from `after` (or from the newest).
    */
   pageEvents(db: Db, query: EventPageQuery): Promise<PagedEventRow[]>;
+  /**
+   * Types and positions of events past `after` in commit order, under the same visibility rule
+   * as pageEvents, at most `limit`: the long poll's watch learns from it whom to wake.
+   */
+  visibleSince(db: Db, after: OutboxPosition, limit: number): Promise<VisibleEventRow[]>;
   /** Whether a cursor's key is well formed for this dialect (checked before it reaches SQL). */
   isValidKey(key: string): boolean;
 }

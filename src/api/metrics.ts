@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CaptureMetrics } from '../capture/capture-metrics.js';
+import { statementCounts } from '../db/statement-count.js';
 
 /**
  * The service's Prometheus metrics, in one registry served at GET /metrics. Capture and delivery
@@ -86,3 +87,20 @@ export async function currentCaptureLag(): Promise<number | undefined> {
   const value = (await captureLagSeconds.get()).values[0];
   return value === undefined ? undefined : value.value;
 }
+
+/** How many statements were reported per role so far; collect adds what came since. */
+const statementsReported = new Map<string, number>();
+
+export const dbStatements = new Counter({
+  name: 'outbox_db_statements_total',
+  help: 'Statements this process sent, by database (store, source): the cost of polling',
+  labelNames: ['database'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    for (const [database, count] of statementCounts()) {
+      const added = count - (statementsReported.get(database) ?? 0);
+      if (added > 0) this.inc({ database }, added);
+      statementsReported.set(database, count);
+    }
+  },
+});

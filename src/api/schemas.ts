@@ -63,6 +63,14 @@ export const eventsQuery = {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
     cursor,
     order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'desc: newest first (sample lists)' },
+    wait: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 30,
+      default: 0,
+      description:
+        'Long poll: when no event is past the cursor, hold the request up to this many seconds until one is, then answer as usual (an empty page with the same cursor when the time is up). order=asc only.',
+    },
   },
 } as const;
 

@@ -4,11 +4,13 @@ import { Ajv } from 'ajv';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
+import type { OutboxSignal } from '../outbox/outbox-signal.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
 import { version } from '../version.js';
 import { FAILED_AUTH_BUCKET, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
+import { EventWatch } from './event-watch.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { RateLimiter } from './rate-limit.js';
@@ -19,6 +21,13 @@ import { registerDeliveryRoutes } from './delivery-routes.js';
 import type { SubscriptionServices } from './subscription-service.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The long poll's watch: how many pollers wait, for tests and diagnostics. */
+    eventWatch: EventWatch;
+  }
+}
+
 export interface HttpAppOptions {
   /** The subscription store, URL guard and test sender; the delivery module's by default. */
   subscriptions?: SubscriptionServices;
@@ -26,6 +35,8 @@ export interface HttpAppOptions {
   lookup?: LookupAll;
   /** Milliseconds since the epoch, for the rate limiter and the key cache (tests move it). */
   now?: () => number;
+  /** Capture's commits, to wake long pollers at once; without it they find events at the watch's poll. */
+  signal?: OutboxSignal;
 }
 
 /** Builds the HTTP application without listening, so tests can inject or listen themselves. */
@@ -82,7 +93,12 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   });
   await registerHealthRoutes(app, ctx);
   await registerOpsRoutes(app, ctx);
-  await registerEventRoutes(app, ctx.store);
+  // SQL Server has no LISTEN: there the watch polls sooner for other instances' commits.
+  const watch = new EventWatch(ctx.store, ctx.logger, { idlePollMs: ctx.store.target.kind === 'mssql' ? 250 : 1000 }, options.signal);
+  app.decorate('eventWatch', watch);
+  // Before the server waits for requests in flight: long polls answer now, not when their time is up.
+  app.addHook('preClose', async () => watch.close());
+  await registerEventRoutes(app, ctx.store, watch);
   await registerEventTypeRoutes(app);
   let subscriptions = options.subscriptions;
   if (!subscriptions) {
@@ -101,14 +117,17 @@ export class HttpServer implements Component {
   #app: FastifyInstance | undefined;
   #address: string | undefined;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: HttpAppOptions = {},
+  ) {}
 
   get address(): string | undefined {
     return this.#address;
   }
 
   async start(): Promise<void> {
-    this.#app = await buildHttpApp(this.ctx);
+    this.#app = await buildHttpApp(this.ctx, this.options);
     const { host, port } = this.ctx.config.http;
     await this.#app.listen({ host, port });
     const bound = this.#app.server.address();

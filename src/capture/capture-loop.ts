@@ -7,24 +7,48 @@ import { keyCount } from './gap-ranges.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
 import type { CaptureContext } from './options.js';
+import type { SourceObject } from './source-object.js';
+import { newestKeys } from './source-probe.js';
 import { SOURCE_OBJECTS } from './sources.js';
+import { AdaptiveDelay } from '../service/adaptive-delay.js';
 
 export interface CaptureLoopOptions {
+  /** The idle interval: every object is read at least this often (pending gaps included). */
   pollIntervalMs: number;
+  /** While rows keep coming, the loop probes for new keys this often (default: pollIntervalMs, no fast polls). */
+  minPollIntervalMs?: number;
   /** node-cron expression of the invoice status reconciliation; null turns it off. */
   reconcileCron: string | null;
+  /** Called after each commit that wrote events: the dispatcher and long pollers look at once. */
+  onAppended?: () => void;
   /** A setting older versions capped gap tracking with; set, it is ignored with a warning. */
   maxGapKeys?: number | undefined;
+}
+
+/** Every object is read in full this often; in between, only those the probe shows changed. */
+const FULL_PASS_EVERY_MS = 60_000;
+
+interface PassResult {
+  /** Events written. */
+  written: number;
+  /** Source rows read past the watermarks or from gaps. */
+  rows: number;
+  /** Objects another instance was capturing. */
+  locked: SourceObject[];
 }
 
 /** Expired ranges logged one by one per cycle; more are summed up in one more line. */
 const EXPIRED_RANGES_LOGGED = 20;
 
 /**
- * Polls every source object on an interval; an object whose batch came back full is polled
- * again at once, so a burst drains without waiting for the clock. Errors are logged with the
- * object's name and never escape the loop. stop() wakes the wait and returns after the cycle
- * in flight, whose transaction either commits or rolls back whole.
+ * Captures every source object: a full pass at start (and once a minute), then ticks that probe
+ * the source for new keys (one short statement) and cycle only the objects that have some or
+ * whose last cycle left gaps pending. Ticks come every minPollIntervalMs while rows keep coming and
+ * back off, doubling, to pollIntervalMs when they stop. An object whose batch came back full is
+ * cycled again at once, so a burst drains without waiting for the clock. Each commit that wrote
+ * events calls onAppended, so delivery starts at once. Errors are logged with the object's name
+ * and never escape the loop. stop() wakes the wait and returns after the cycle in flight, whose
+ * transaction either commits or rolls back whole.
  */
 export class CaptureLoop implements Component {
   readonly name = 'capture';
@@ -36,6 +60,11 @@ export class CaptureLoop implements Component {
   #reconciling: Promise<void> = Promise.resolve();
   #outage: OutageLog | undefined;
   #retryDelayMs = 0;
+  /** The watermark each object was last seen at; the probe compares the source's newest key with it. */
+  readonly #seenKeys = new Map<SourceObject, number>();
+  #lastProbeError: string | undefined;
+  /** Objects whose last cycle left keys pending: each tick cycles them until the keys show up or expire. */
+  readonly #gapped = new Set<SourceObject>();
 
   constructor(
     private readonly ctx: CaptureContext,
@@ -70,11 +99,48 @@ export class CaptureLoop implements Component {
 
   /** One pass over every object, repeating each while its batch is full. Returns the events written. */
   async runOnce(): Promise<number> {
+    return (await this.#pass(SOURCE_OBJECTS)).written;
+  }
+
+  /**
+   * Probes the source for new keys (one statement) and cycles only the objects that have some or
+   * had gaps pending after their last cycle: an idle tick costs one short statement.
+   */
+  async runChanged(): Promise<PassResult> {
+    let newest: Map<SourceObject, number>;
+    try {
+      newest = await newestKeys(this.ctx.source.db, SOURCE_OBJECTS);
+      this.#lastProbeError = undefined;
+    } catch (error) {
+      if (this.#outage && isTransientDatabaseError(error)) {
+        this.#retryDelayMs = this.#outage.failed(error);
+        return { written: 0, rows: 0, locked: [] };
+      }
+      // A probe the source refuses (a missing grant on a key table) must not stop capture: say so
+      // once and read every object, as a full pass does.
+      const message = (error as Error).message;
+      if (message !== this.#lastProbeError)
+        this.ctx.logger.error(`probing the source for new keys failed: ${message}`, { component: this.name });
+      this.#lastProbeError = message;
+      return this.#pass(SOURCE_OBJECTS);
+    }
+    const changed = SOURCE_OBJECTS.filter(
+      (object) => this.#gapped.has(object) || (newest.get(object) ?? 0) > (this.#seenKeys.get(object) ?? -1),
+    );
+    const result = await this.#pass(changed);
+    // Another instance holds the object's lock and captures these keys: do not probe them again.
+    for (const object of result.locked) this.#seenKeys.set(object, newest.get(object) ?? 0);
+    return result;
+  }
+
+  async #pass(objects: readonly SourceObject[]): Promise<PassResult> {
     let written = 0;
+    let rows = 0;
+    const locked: SourceObject[] = [];
     const tally = new PassTally(this.metrics);
-    for (const object of SOURCE_OBJECTS) {
+    for (const object of objects) {
       for (;;) {
-        if (this.#stopping) return written;
+        if (this.#stopping) return { written, rows, locked };
         try {
           const result = await captureCycle(this.ctx, object, KEYED_EVENTS);
           if (result.status === 'started') {
@@ -83,17 +149,23 @@ export class CaptureLoop implements Component {
             });
           }
           this.#outage?.succeeded();
+          if (result.status === 'locked') locked.push(object);
+          else this.#seenKeys.set(object, result.lastKey);
           if (result.status !== 'captured') break;
           this.#reportGaps(object.name, result.gaps);
+          if (result.gaps.pendingKeys > 0) this.#gapped.add(object);
+          else this.#gapped.delete(object);
           written += result.inserted;
+          rows += result.rows + result.lateRows;
           tally.add(result.appended);
+          if (result.appended.some((appended) => appended.inserted > 0)) this.options.onAppended?.();
           if (!result.full) break;
         } catch (error) {
           // A database that went away fails every object alike: log the outage once, back off,
           // and try the whole pass again; the failed cycle rolled back, so nothing is lost.
           if (this.#outage && isTransientDatabaseError(error)) {
             this.#retryDelayMs = this.#outage.failed(error);
-            return written;
+            return { written, rows, locked };
           }
           this.ctx.logger.error(`${object.name}: capture cycle failed: ${(error as Error).message}`, { component: this.name });
           break;
@@ -101,7 +173,7 @@ export class CaptureLoop implements Component {
       }
     }
     tally.end(this.ctx.now());
-    return written;
+    return { written, rows, locked };
   }
 
   /**
@@ -134,6 +206,7 @@ export class CaptureLoop implements Component {
       try {
         const written = await reconcileInvoiceStatuses(this.ctx, () => this.#stopping);
         if (written > 0) {
+          this.options.onAppended?.();
           this.metrics.captured('invoice.status_changed', written);
           this.ctx.logger.info(`invoice reconciliation wrote ${written} status change(s)`, { component: this.name });
         }
@@ -145,12 +218,22 @@ export class CaptureLoop implements Component {
   }
 
   async #run(): Promise<void> {
+    const { pollIntervalMs } = this.options;
+    const schedule = new AdaptiveDelay(this.options.minPollIntervalMs ?? pollIntervalMs, pollIntervalMs);
+    let lastFullPass = -Infinity;
     while (!this.#stopping) {
-      await this.runOnce();
+      let found: PassResult;
+      // The first pass sets every watermark; later ones are a safety net for what the probe
+      // cannot see (an instance that held an object's lock and died with nothing after it).
+      if (performance.now() - lastFullPass >= FULL_PASS_EVERY_MS) {
+        lastFullPass = performance.now();
+        found = await this.#pass(SOURCE_OBJECTS);
+      } else found = await this.runChanged();
       if (this.#stopping) break;
+      const delayMs = this.#retryDelayMs > 0 ? this.#retryDelayMs : schedule.next(found.rows > 0);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        this.#timer = setTimeout(resolve, Math.max(this.options.pollIntervalMs, this.#retryDelayMs));
+        this.#timer = setTimeout(resolve, delayMs);
       });
       this.#retryDelayMs = 0;
     }

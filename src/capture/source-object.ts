@@ -11,6 +11,11 @@ export interface SourceObject {
   readonly name: string;
   /** The key column, qualified by the query's alias, e.g. 'c.ClientID'; selected as "key". */
   readonly key: string;
+  /**
+   * The table the key is the identity of, when `name` is a view (the invoice view's InvoiceID is
+   * dbo.Invoice's): the loop's probe reads the newest key there. Defaults to `name`.
+   */
+  readonly keyTable?: string;
   /** The datetime column that dates a row, for `outbox backfill --since`. */
   readonly dateColumn: string;
   /** The read with its joins and columns; the engine adds the key range, order and limit. */

@@ -50,6 +50,7 @@ export const employees: SourceObject = {
 export const invoices: SourceObject = {
   name: 'api.vwInvoiceDetails',
   key: 'v.InvoiceID',
+  keyTable: 'dbo.Invoice',
   dateColumn: 'v.CreatedDate',
   select: (db) =>
     db

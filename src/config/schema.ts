@@ -121,6 +121,11 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       pollIntervalMs: positiveMs.default(1000),
       /**
+       * While rows keep coming, the newest key of every object is probed this often (one short
+       * statement) and changed objects are read at once; idle, the probe backs off to pollIntervalMs.
+       */
+      minPollIntervalMs: positiveMs.default(10),
+      /**
        * Rows read per source object per cycle; a full batch polls again at once. Each cycle pays a
        * transaction, a lock and the source query's start, so a burst drains faster in larger ones.
        */
@@ -142,6 +147,11 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** How often an idle dispatcher looks for due deliveries; a full claim looks again at once. */
       pollIntervalMs: positiveMs.default(500),
+      /**
+       * After a claim that found work the next comes this soon, doubling back to pollIntervalMs.
+       * Capture in this process (and on PostgreSQL in any instance) wakes the dispatcher at once.
+       */
+      minPollIntervalMs: positiveMs.default(50),
       /** Deliveries claimed per statement. */
       batchSize: z.number().int().min(1).max(1000).default(250),
       /** Deliveries this process holds at once (sending or queued to send), all subscriptions together. */

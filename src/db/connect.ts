@@ -16,6 +16,7 @@ import { openEmbeddedStore } from './embedded/open-embedded.js';
 import type { StoreOwner } from './embedded/store-lock.js';
 import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
+import { countStatement } from './statement-count.js';
 import { PG_PARSERS } from './type-parsers.js';
 
 export interface DatabaseOptions {
@@ -48,7 +49,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   let opened: OpenedDialect;
   try {
     opened = await createKyselyDialect(target, options);
-    db = new Kysely({ dialect: opened.dialect });
+    db = new Kysely({ dialect: opened.dialect, log: () => countStatement(options.role) });
   } catch (error) {
     if (error instanceof StoreBusyError) throw new ConnectionError(options.role, target, error.message);
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));

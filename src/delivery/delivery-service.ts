@@ -1,6 +1,7 @@
 import type { SubscriptionServices } from '../api/subscription-service.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
+import type { OutboxSignal } from '../outbox/outbox-signal.js';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import { createUrlGuard, type LookupAll, parseNetworks } from './address-guard.js';
@@ -33,13 +34,18 @@ export class DeliveryService implements Component {
   readonly name = 'delivery';
   readonly dispatcher: Dispatcher;
   readonly #sender: HttpSender;
+  #unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly ctx: ServiceContext) {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly signal?: OutboxSignal,
+  ) {
     this.#sender = httpSender(ctx.config);
     this.dispatcher = new Dispatcher(dispatcherOptions(ctx.config), { store: ctx.store, logger: ctx.logger, sender: this.#sender });
   }
 
   async start(): Promise<void> {
+    this.#unsubscribe = this.signal?.subscribe(() => this.dispatcher.nudge());
     await this.dispatcher.start();
     this.ctx.logger.info(`delivering webhooks as ${this.dispatcher.owner}`, { component: this.name });
     const networks = this.ctx.config.delivery.allowedNetworks;
@@ -52,6 +58,7 @@ export class DeliveryService implements Component {
   }
 
   async stop(): Promise<void> {
+    this.#unsubscribe?.();
     await this.dispatcher.stop();
     await this.#sender.destroy();
   }

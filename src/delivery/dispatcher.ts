@@ -6,6 +6,7 @@ import type { Database } from '../db/connect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { Component } from '../service/component.js';
+import { AdaptiveDelay } from '../service/adaptive-delay.js';
 import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
@@ -20,6 +21,8 @@ import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
 
 export interface DispatcherOptions extends RetryOptions {
   pollIntervalMs: number;
+  /** After a claim that found work the next poll comes this soon, doubling back to pollIntervalMs. */
+  minPollIntervalMs?: number;
   batchSize: number;
   maxInFlight: number;
   perSubscriptionInFlight: number;
@@ -235,8 +238,11 @@ export class Dispatcher implements Component {
   }
 
   async #run(): Promise<void> {
+    // Work committed by another instance arrives with no nudge where the store has no
+    // LISTEN (SQL Server): while claims keep finding work, poll again soon.
+    const schedule = new AdaptiveDelay(this.options.minPollIntervalMs ?? this.options.pollIntervalMs, this.options.pollIntervalMs);
     while (!this.#stopping) {
-      let delayMs = this.options.pollIntervalMs;
+      let delayMs: number;
       try {
         const claimed = await this.claimOnce();
         this.#outage.succeeded();
@@ -244,6 +250,7 @@ export class Dispatcher implements Component {
         this.#claimFailures = 0;
         // A full claim means more is due: go again at once while a batch still fits.
         if (claimed === this.options.batchSize && this.options.maxInFlight - this.#held.size >= this.options.batchSize) continue;
+        delayMs = schedule.next(claimed > 0);
       } catch (error) {
         if (isTransientDatabaseError(error)) delayMs = this.#outage.failed(error);
         else {
@@ -259,8 +266,11 @@ export class Dispatcher implements Component {
     }
   }
 
-  /** Asks the loop for a claim now; remembered when the loop is busy, so no wake is lost. */
-  #nudge(): void {
+  /**
+   * Asks the loop for a claim now (capture just committed deliveries); remembered when the loop
+   * is busy, so no wake is lost.
+   */
+  nudge(): void {
     this.#nudged = true;
     this.#wake?.();
   }
@@ -303,7 +313,7 @@ export class Dispatcher implements Component {
     // Wake a waiting loop only when a claim can take a good share: half a subscription's room,
     // or a whole batch of the process's, came free. Waking on every completion would claim a
     // row at a time.
-    if (left === Math.floor(this.#backlogCap / 2) || this.options.maxInFlight - this.#held.size === this.options.batchSize) this.#nudge();
+    if (left === Math.floor(this.#backlogCap / 2) || this.options.maxInFlight - this.#held.size === this.options.batchSize) this.nudge();
   }
 
   async #deliver(claimed: ClaimedDelivery, url: string, secrets: SigningSecrets, body: EventBody): Promise<void> {

@@ -3,6 +3,8 @@ import { HttpServer } from '../api/server.js';
 import { CaptureLoop } from '../capture/capture-loop.js';
 import { captureContext } from '../capture/options.js';
 import { DeliveryService } from '../delivery/delivery-service.js';
+import { InstanceBridge } from '../outbox/instance-bridge.js';
+import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { CrmSimulator } from '../demo/simulator.js';
 import { RetentionJob } from '../retention/retention-job.js';
 import type { Component } from './component.js';
@@ -24,9 +26,18 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
     );
   }
   components.push(new RetentionJob(ctx.store, ctx.config.retention, ctx.logger));
+  // Capture's commits wake the dispatcher and long pollers here, and through the store elsewhere.
+  const signal = new OutboxSignal();
+  components.push(new InstanceBridge(ctx.store, signal, ctx.logger, ctx.config.store.connectTimeoutMs));
   if (ctx.config.capture.enabled)
-    components.push(new CaptureLoop(captureContext(ctx.config, ctx.source, ctx.store, ctx.logger), ctx.config.capture, captureMetrics));
-  if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx));
-  components.push(new HttpServer(ctx));
+    components.push(
+      new CaptureLoop(
+        captureContext(ctx.config, ctx.source, ctx.store, ctx.logger),
+        { ...ctx.config.capture, onAppended: () => signal.appended() },
+        captureMetrics,
+      ),
+    );
+  if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx, signal));
+  components.push(new HttpServer(ctx, { signal }));
   return components;
 }

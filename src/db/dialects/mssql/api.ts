@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiDialect, PagedEventRow } from '../../../api/api-dialect.js';
+import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../../api/api-dialect.js';
 
 // The position travels as RowVer's value in decimal: CONVERT(varchar, binary, 1) is SQL Server's
 // only hex form, and Babelfish ignores its style. A rowversion is a bigint-sized counter.
@@ -37,6 +37,19 @@ export const mssqlApi: ApiDialect = {
       SELECT TOP (${limit}) ${COLUMNS} FROM integration.OutboxEvent
       WHERE RowVer < @cutoff ${before} ${typeFilter}
       ORDER BY RowVer DESC, EventId DESC`.execute(db);
+    return result.rows;
+  },
+
+  async visibleSince(db, after, limit) {
+    // The page's position and cutoff rules, without the payloads.
+    const key = decimalKey(after.key ?? '0');
+    const position = sql`CAST(CAST(${key} AS bigint) AS binary(8))`;
+    const result = await sql<VisibleEventRow>`
+      DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+      SELECT TOP (${limit}) EventType, EventId, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+      WHERE RowVer >= ${position} AND (RowVer > ${position} OR EventId > ${after.eventId})
+        AND RowVer < @cutoff
+      ORDER BY RowVer, EventId`.execute(db);
     return result.rows;
   },
 

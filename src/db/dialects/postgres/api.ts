@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiDialect, PagedEventRow } from '../../../api/api-dialect.js';
+import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../../api/api-dialect.js';
 
 const COLUMNS = sql`"EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata", "TxId"::text AS "Position"`;
 
@@ -24,6 +24,16 @@ export const postgresApi: ApiDialect = {
       SELECT ${COLUMNS} FROM integration."OutboxEvent"
       WHERE "TxId" < pg_snapshot_xmin(pg_current_snapshot()) ${before} ${typeFilter}
       ORDER BY "TxId" DESC, "EventId" DESC
+      LIMIT ${limit}`.execute(db);
+    return result.rows;
+  },
+
+  async visibleSince(db, after, limit) {
+    const result = await sql<VisibleEventRow>`
+      SELECT "EventType", "EventId", "TxId"::text AS "Position" FROM integration."OutboxEvent"
+      WHERE ("TxId", "EventId") > (${after.key ?? '0'}::xid8, ${after.eventId}::bigint)
+        AND "TxId" < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY "TxId", "EventId"
       LIMIT ${limit}`.execute(db);
     return result.rows;
   },
