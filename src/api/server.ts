@@ -5,8 +5,12 @@ import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
+import { previewRecover, recoverDeliveries, resendDelivery } from '../delivery/delivery-store.js';
+import { registerAdminPortal } from '../admin/portal.js';
+import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
-import { installAuth } from './auth.js';
+import { verifyApiKey } from './api-keys.js';
+import { hasScope, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -53,9 +57,10 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     },
     transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
   });
+  const limiter = new RateLimiter(ctx.config.api.rateLimits, options.now);
   installAuth(app, {
     store: ctx.store,
-    limiter: new RateLimiter(ctx.config.api.rateLimits, options.now),
+    limiter,
     keyCacheMs: ctx.config.api.keyCacheMs,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -69,6 +74,26 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     subscriptions = owned.services;
   }
   await registerSubscriptionRoutes(app, ctx.store, subscriptions);
+  if (ctx.config.admin.enabled) {
+    const store = ctx.store;
+    await registerAdminPortal(app, {
+      store,
+      logger: ctx.logger,
+      env: ctx.config.env,
+      sessionIdleMinutes: ctx.config.admin.sessionIdleMinutes,
+      verifyKey: (presented) => verifyApiKey(store, presented),
+      hasScope,
+      takeToken: (who, bucket) => limiter.take(who, bucket),
+      subscriptions,
+      deliveries: {
+        resend: (id, now) => resendDelivery(store, id, now),
+        recover: (id, since, now) => recoverDeliveries(store, id, since, now),
+        previewRecover: (id, since) => previewRecover(store, id, since),
+      },
+      captureSources: CAPTURE_SOURCES,
+      now: options.now ?? Date.now,
+    });
+  }
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

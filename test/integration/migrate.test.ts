@@ -96,12 +96,12 @@ describeEachDialect(
 );
 
 describe('migration files', () => {
-  it('refuses a folder whose numbers have a gap', () => {
+  it('refuses a folder where two files share a number', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'outbox-sql-'));
     try {
       cpSync(path.join(SQL_ROOT, 'postgres'), path.join(root, 'postgres'), { recursive: true });
-      writeFileSync(path.join(root, 'postgres', '0009_later.sql'), 'SELECT 1;');
-      expect(() => listMigrationFiles('postgres', root)).to.throw(/expected version \d+/);
+      writeFileSync(path.join(root, 'postgres', '0004_another.sql'), 'SELECT 1;');
+      expect(() => listMigrationFiles('postgres', root)).to.throw(/migration number 4 is used by two files/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
