@@ -14,8 +14,9 @@ export function LoginPage({ error, expired }: { error?: string | undefined; expi
         <label for="key">API key with the admin scope</label>
         <input id="key" name="key" type="password" required autocomplete="off" spellcheck={false} aria-describedby="key-help" />
         <p id="key-help" class="help">
-          Create one on the server with <code>npm run outbox -- keys create --name "your name" --scopes admin</code>. The key is exchanged
-          for a session and is not kept in this browser.
+          Create one on the server with <code>npm run admin-key</code> (on the embedded database, stop the service first) or{' '}
+          <code>outbox keys create --name "your name" --scopes admin</code>. The key is exchanged for a session and is not kept in this
+          browser.
         </p>
         <button type="submit">Sign in</button>
       </form>
