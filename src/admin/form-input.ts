@@ -30,7 +30,8 @@ export function optionalId(fields: FormFields | undefined, name: string, label: 
 /** An HTTP status code 100–599, or undefined when empty. */
 export function optionalHttpStatus(fields: FormFields | undefined, name: string, label: string): number | undefined {
   const value = optionalId(fields, name, label);
-  if (value !== undefined && (value < 100 || value > 599)) throw new FormError(`${label} must be an HTTP status from 100 to 599, got ${value}.`);
+  if (value !== undefined && (value < 100 || value > 599))
+    throw new FormError(`${label} must be an HTTP status from 100 to 599, got ${value}.`);
   return value;
 }
 

@@ -15,6 +15,8 @@ export interface EventFilter {
   to?: Date;
   /** Show events with a smaller id than this (the next page). */
   beforeId?: number;
+  /** With a time range, the next page starts below this (CreatedUtc, beforeId). */
+  beforeTime?: Date;
 }
 
 export interface EventSummary {
@@ -52,25 +54,42 @@ export interface DeliverySummary {
 
 export interface Page<T> {
   rows: T[];
-  /** The id to page on from, when there is a next page. */
-  nextBeforeId: number | null;
+  /** The last row shown, to page on from, when there is a next page. */
+  last: T | null;
 }
 
-function page<T extends { id: number }>(rows: T[], size: number): Page<T> {
+function page<T>(rows: T[], size: number): Page<T> {
   const shown = rows.slice(0, size);
-  return { rows: shown, nextBeforeId: rows.length > size ? (shown.at(-1) as T).id : null };
+  return { rows: shown, last: rows.length > size ? (shown.at(-1) as T) : null };
+}
+
+/**
+ * Without a time range the list runs down the primary key. With one it runs down
+ * (CreatedUtc, EventId) on IX_OutboxEvent_CreatedUtc_Id (migration 0010), newest first in time:
+ * filtering the key order by time instead would scan every newer event to reach an old hour.
+ */
+export function eventsByTime(filter: EventFilter): boolean {
+  return filter.from !== undefined || filter.to !== undefined;
 }
 
 export async function pageEvents(store: Database, filter: EventFilter, size: number): Promise<Page<EventSummary>> {
-  let query = store.db
-    .selectFrom('integration.OutboxEvent')
-    .select(['EventId', 'EventType', 'SourceKey', 'CreatedUtc', 'RecordedUtc'])
-    .orderBy('EventId', 'desc');
+  let query = store.db.selectFrom('integration.OutboxEvent').select(['EventId', 'EventType', 'SourceKey', 'CreatedUtc', 'RecordedUtc']);
   if (filter.type !== undefined) query = query.where('EventType', '=', filter.type);
   if (filter.id !== undefined) query = query.where('EventId', '=', filter.id);
   if (filter.from !== undefined) query = query.where('CreatedUtc', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('CreatedUtc', '<', filter.to);
-  if (filter.beforeId !== undefined) query = query.where('EventId', '<', filter.beforeId);
+  if (eventsByTime(filter)) {
+    const { beforeId, beforeTime } = filter;
+    if (beforeId !== undefined && beforeTime !== undefined) {
+      query = query.where((eb) =>
+        eb.or([eb('CreatedUtc', '<', beforeTime), eb.and([eb('CreatedUtc', '=', beforeTime), eb('EventId', '<', beforeId)])]),
+      );
+    }
+    query = query.orderBy('CreatedUtc', 'desc').orderBy('EventId', 'desc');
+  } else {
+    if (filter.beforeId !== undefined) query = query.where('EventId', '<', filter.beforeId);
+    query = query.orderBy('EventId', 'desc');
+  }
   query = store.dialect.name === 'mssql' ? query.top(size + 1) : query.limit(size + 1);
   const rows = (await query.execute()).map((r) => ({
     id: Number(r.EventId),

@@ -3,22 +3,33 @@ import { listAttempts } from '../api/delivery-log.js';
 import type { DeliveryStatus } from '../db/store-tables.js';
 import { isEventType } from '../outbox/event-types.js';
 import { FormError, type FormFields, optionalHttpStatus, optionalId, optionalUtcTime, text } from './form-input.js';
-import { type DeliveryFilter, type EventFilter, pageDeliveries, pageEvents, readDelivery, readEvent } from './log-queries.js';
+import { type DeliveryFilter, type EventFilter, eventsByTime, pageDeliveries, pageEvents, readDelivery, readEvent } from './log-queries.js';
 import { type PortalDeps, sendPage, sessionOf } from './portal.js';
 import { pageContext } from './subscription-routes.js';
 import { DeliveriesPage, DeliveryPage, EventPage, EventsPage, OUTCOMES, type Paging } from './views/log-pages.js';
 
 const PAGE_SIZE = 50;
 
-/** The list's address with the same filters and another page ("before" the last id shown). */
-function pageLinks(request: FastifyRequest, base: string, nextBeforeId: number | null): Paging {
+/** The list's address with the same filters and the next page (below the last row shown). */
+function pageLinks(request: FastifyRequest, base: string, last: { id: number; createdUtc?: Date } | null): Paging {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
-    if (typeof value === 'string' && value !== '' && name !== 'before' && name !== 'done') query.set(name, value);
+    if (typeof value === 'string' && value !== '' && !['before', 'beforeTime', 'done'].includes(name)) query.set(name, value);
   }
   const first = (request.query as FormFields)['before'] ? `${base}?${query}` : null;
-  if (nextBeforeId !== null) query.set('before', String(nextBeforeId));
-  return { next: nextBeforeId === null ? null : `${base}?${query}`, first };
+  if (last === null) return { next: null, first };
+  query.set('before', String(last.id));
+  if (last.createdUtc) query.set('beforeTime', last.createdUtc.toISOString());
+  return { next: `${base}?${query}`, first };
+}
+
+/** The CreatedUtc part of a time-ordered page's cursor: an ISO time this portal wrote. */
+function beforeTimeOf(query: FormFields): Date | undefined {
+  const value = text(query, 'beforeTime');
+  if (value === '') return undefined;
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) ? new Date(value) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw new FormError('The page link is damaged: open the list again from its first page.');
+  return at;
 }
 
 function readEventFilter(query: FormFields): EventFilter {
@@ -28,7 +39,9 @@ function readEventFilter(query: FormFields): EventFilter {
   const from = optionalUtcTime(query, 'from', 'From');
   const to = optionalUtcTime(query, 'to', 'Before');
   const beforeId = optionalId(query, 'before', 'The page');
+  const beforeTime = beforeTimeOf(query);
   return {
+    ...(beforeTime === undefined ? {} : { beforeTime }),
     ...(type === '' ? {} : { type }),
     ...(id === undefined ? {} : { id }),
     ...(from === undefined ? {} : { from }),
@@ -65,16 +78,29 @@ function idParam(request: FastifyRequest): number | undefined {
 export function registerLogPages(portal: FastifyInstance, deps: PortalDeps): void {
   portal.get<{ Querystring: FormFields }>('/events', async (request, reply) => {
     const page = pageContext(request, 'events');
-    const values = { type: text(request.query, 'type'), id: text(request.query, 'id'), from: text(request.query, 'from'), to: text(request.query, 'to') };
+    const values = {
+      type: text(request.query, 'type'),
+      id: text(request.query, 'id'),
+      from: text(request.query, 'from'),
+      to: text(request.query, 'to'),
+    };
     let filter: EventFilter;
     try {
       filter = readEventFilter(request.query);
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
-      return sendPage(reply, <EventsPage page={page} filter={values} rows={[]} paging={{ next: null, first: null }} error={error.message} />, 400);
+      return sendPage(
+        reply,
+        <EventsPage page={page} filter={values} rows={[]} paging={{ next: null, first: null }} error={error.message} />,
+        400,
+      );
     }
     const result = await pageEvents(deps.store, filter, PAGE_SIZE);
-    return sendPage(reply, <EventsPage page={page} filter={values} rows={result.rows} paging={pageLinks(request, '/admin/events', result.nextBeforeId)} />);
+    const last = result.last && (eventsByTime(filter) ? result.last : { id: result.last.id });
+    return sendPage(
+      reply,
+      <EventsPage page={page} filter={values} rows={result.rows} paging={pageLinks(request, '/admin/events', last)} />,
+    );
   });
 
   portal.get('/events/:id', async (request, reply) => {
@@ -82,7 +108,10 @@ export function registerLogPages(portal: FastifyInstance, deps: PortalDeps): voi
     const event = id === undefined ? undefined : await readEvent(deps.store, id);
     if (id === undefined || !event) return reply.callNotFound();
     const deliveries = await pageDeliveries(deps.store, { eventId: id }, 200);
-    return sendPage(reply, <EventPage page={pageContext(request, 'events')} id={id} type={event.type} body={event.body} deliveries={deliveries.rows} />);
+    return sendPage(
+      reply,
+      <EventPage page={pageContext(request, 'events')} id={id} type={event.type} body={event.body} deliveries={deliveries.rows} />,
+    );
   });
 
   portal.get<{ Querystring: FormFields }>('/deliveries', async (request, reply) => {
@@ -99,12 +128,21 @@ export function registerLogPages(portal: FastifyInstance, deps: PortalDeps): voi
       filter = readDeliveryFilter(request.query);
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
-      return sendPage(reply, <DeliveriesPage page={page} filter={values} rows={[]} paging={{ next: null, first: null }} error={error.message} />, 400);
+      return sendPage(
+        reply,
+        <DeliveriesPage page={page} filter={values} rows={[]} paging={{ next: null, first: null }} error={error.message} />,
+        400,
+      );
     }
     const result = await pageDeliveries(deps.store, filter, PAGE_SIZE);
     return sendPage(
       reply,
-      <DeliveriesPage page={page} filter={values} rows={result.rows} paging={pageLinks(request, '/admin/deliveries', result.nextBeforeId)} />,
+      <DeliveriesPage
+        page={page}
+        filter={values}
+        rows={result.rows}
+        paging={pageLinks(request, '/admin/deliveries', result.last && { id: result.last.id })}
+      />,
     );
   });
 

@@ -7,6 +7,9 @@ export function registerOverviewPage(portal: FastifyInstance, deps: PortalDeps):
   portal.get('/', async (request, reply) => {
     const now = new Date(deps.now());
     const overview = await readOverview(deps.store, deps.captureSources, now);
-    return sendPage(reply, <OverviewPage page={{ csrfToken: sessionOf(request).csrfToken, section: 'overview' }} overview={overview} now={now} />);
+    return sendPage(
+      reply,
+      <OverviewPage page={{ csrfToken: sessionOf(request).csrfToken, section: 'overview' }} overview={overview} now={now} />,
+    );
   });
 }

@@ -113,7 +113,10 @@ function refuseRate(reply: FastifyReply, decision: RateDecision): FastifyReply {
   reply.header('Retry-After', String(decision.retryAfterSeconds));
   return sendPage(
     reply,
-    <ProblemPage title="Too many requests" message={`Too many requests in a short time. Try again in ${decision.retryAfterSeconds} seconds.`} />,
+    <ProblemPage
+      title="Too many requests"
+      message={`Too many requests in a short time. Try again in ${decision.retryAfterSeconds} seconds.`}
+    />,
     429,
   );
 }
@@ -150,7 +153,9 @@ export async function registerAdminPortal(app: FastifyInstance, deps: PortalDeps
           reply,
           <ProblemPage
             title={status === 500 ? 'Something went wrong' : 'That request could not be read'}
-            message={status === 500 ? 'The service could not complete the request; its log has the details.' : 'Check the form and try again.'}
+            message={
+              status === 500 ? 'The service could not complete the request; its log has the details.' : 'Check the form and try again.'
+            }
           />,
           status,
         );
@@ -202,9 +207,12 @@ export async function registerAdminPortal(app: FastifyInstance, deps: PortalDeps
         if (presented === '') return sendPage(reply, <LoginPage error="Enter an API key." />, 400);
         const key = await deps.verifyKey(presented);
         if (!key || !deps.hasScope(key, 'admin')) {
-          deps.logger.warn(`admin sign-in refused from ${request.ip}: ${key ? `key ${key.id} lacks the admin scope` : 'unknown or revoked key'}`, {
-            component: 'admin',
-          });
+          deps.logger.warn(
+            `admin sign-in refused from ${request.ip}: ${key ? `key ${key.id} lacks the admin scope` : 'unknown or revoked key'}`,
+            {
+              component: 'admin',
+            },
+          );
           return sendPage(
             reply,
             <LoginPage error={key ? 'That API key does not have the admin scope.' : 'That API key is not valid or was revoked.'} />,
@@ -235,7 +243,10 @@ export async function registerAdminPortal(app: FastifyInstance, deps: PortalDeps
 function sendForbidden(reply: FastifyReply): FastifyReply {
   return sendPage(
     reply,
-    <ProblemPage title="Request refused" message="The form was sent from another site or had expired. Open the page again and resend it." />,
+    <ProblemPage
+      title="Request refused"
+      message="The form was sent from another site or had expired. Open the page again and resend it."
+    />,
     403,
   );
 }

@@ -70,10 +70,11 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
   }
 
   portal.get<{ Querystring: { after?: string } }>('/subscriptions', async (request, reply) => {
-    let after = 0;
+    let after: number;
     try {
       after = request.query.after ? decodeIdCursor(request.query.after) : 0;
     } catch {
+      // A cursor from an older page or typed by hand: start from the first page.
       after = 0;
     }
     const rows = await store.list(after, PAGE_SIZE + 1);
@@ -83,7 +84,10 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
   });
 
   portal.get('/subscriptions/new', async (request, reply) =>
-    sendPage(reply, <NewSubscriptionPage page={pageContext(request, 'subscriptions')} values={{ url: '', eventTypes: [], description: '' }} />),
+    sendPage(
+      reply,
+      <NewSubscriptionPage page={pageContext(request, 'subscriptions')} values={{ url: '', eventTypes: [], description: '' }} />,
+    ),
   );
 
   portal.post<{ Body: FormFields }>('/subscriptions', async (request, reply) => {
@@ -106,7 +110,11 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
     const form = await readSubscriptionForm(deps, request.body);
     if (!form.input) {
       const shown = { ...found, url: form.values.url, eventTypes: form.values.eventTypes, description: form.values.description };
-      return sendPage(reply, <SubscriptionPage page={pageContext(request, 'subscriptions')} subscription={shown} error={form.error} />, 400);
+      return sendPage(
+        reply,
+        <SubscriptionPage page={pageContext(request, 'subscriptions')} subscription={shown} error={form.error} />,
+        400,
+      );
     }
     await store.update(found.id, form.input);
     return reply.code(303).redirect(`/admin/subscriptions/${found.id}?done=saved`);
@@ -130,8 +138,18 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
     if (!found) return;
     const rotated = await store.rotateSecret(found.id);
     if (!rotated) return reply.callNotFound();
-    deps.logger.info(`admin portal: key ${sessionOf(request).apiKeyId} rotated the secret of subscription ${found.id}`, { component: 'admin' });
-    return sendPage(reply, <SecretPage page={pageContext(request, 'subscriptions')} subscription={rotated.subscription} secret={rotated.secret} rotated={true} />);
+    deps.logger.info(`admin portal: key ${sessionOf(request).apiKeyId} rotated the secret of subscription ${found.id}`, {
+      component: 'admin',
+    });
+    return sendPage(
+      reply,
+      <SecretPage
+        page={pageContext(request, 'subscriptions')}
+        subscription={rotated.subscription}
+        secret={rotated.secret}
+        rotated={true}
+      />,
+    );
   });
 
   portal.post('/subscriptions/:id/test', async (request, reply) => {
@@ -169,10 +187,22 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
       const since = optionalUtcTime(request.query, 'since', 'Since');
       if (!since) return sendPage(reply, <RecoverPage page={page} subscription={found} since={defaultSince} />);
       if (!found.enabled) {
-        return sendPage(reply, <RecoverPage page={page} subscription={found} since={localInput(since)} error="This subscription is disabled: enable it first, then recover." />, 409);
+        return sendPage(
+          reply,
+          <RecoverPage
+            page={page}
+            subscription={found}
+            since={localInput(since)}
+            error="This subscription is disabled: enable it first, then recover."
+          />,
+          409,
+        );
       }
       const preview = await deps.deliveries.previewRecover(found.id, since);
-      return sendPage(reply, <RecoverPage page={page} subscription={found} since={localInput(since)} preview={{ since: localInput(since), ...preview }} />);
+      return sendPage(
+        reply,
+        <RecoverPage page={page} subscription={found} since={localInput(since)} preview={{ since: localInput(since), ...preview }} />,
+      );
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
       return sendPage(reply, <RecoverPage page={page} subscription={found} since={defaultSince} error={error.message} />, 400);
@@ -190,7 +220,8 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
       if (!(error instanceof FormError)) throw error;
       return sendPage(reply, <RecoverPage page={page} subscription={found} since="" error={error.message} />, 400);
     }
-    if (!since) return sendPage(reply, <RecoverPage page={page} subscription={found} since="" error="Since: enter a date and time." />, 400);
+    if (!since)
+      return sendPage(reply, <RecoverPage page={page} subscription={found} since="" error="Since: enter a date and time." />, 400);
     try {
       const result = await deps.deliveries.recover(found.id, since, new Date(deps.now()));
       deps.logger.info(
@@ -201,7 +232,11 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
     } catch (error) {
       // A refusal (the subscription was disabled meanwhile) is shown; anything else is a fault.
       if (error instanceof Error && error.name === 'RecoverError') {
-        return sendPage(reply, <RecoverPage page={page} subscription={found} since={localInput(since)} error={(error as Error).message} />, 409);
+        return sendPage(
+          reply,
+          <RecoverPage page={page} subscription={found} since={localInput(since)} error={(error as Error).message} />,
+          409,
+        );
       }
       throw error;
     }

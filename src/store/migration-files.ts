@@ -37,7 +37,9 @@ export function listMigrationFiles(dialect: DialectName, root = SQL_ROOT): Migra
   files.forEach((file, index) => {
     const previous = files[index - 1];
     if (file.version < 1 || (previous && previous.version === file.version)) {
-      throw new Error(`${file.file}: migration number ${file.version} is ${file.version < 1 ? 'not above 0' : 'used by two files'}; give each file its own number`);
+      throw new Error(
+        `${file.file}: migration number ${file.version} is ${file.version < 1 ? 'not above 0' : 'used by two files'}; give each file its own number`,
+      );
     }
   });
   return files;

@@ -46,7 +46,9 @@ export async function run(): Promise<void> {
       FROM integration."OutboxEvent" e WHERE e."EventId" % 5 = 0`.execute(store.db);
     await sql`
       INSERT INTO integration."DeliveryAttempt" ("DeliveryId", "SubscriptionId", "EventId", "AttemptNumber", "HttpStatus", "ResponseBody", "ElapsedMs", "AttemptedUtc")
-      SELECT d."DeliveryId", d."SubscriptionId", d."EventId", 1, d."LastHttpStatus", 'ok', 12, d."CreatedUtc" FROM integration."WebhookDelivery" d`.execute(store.db);
+      SELECT d."DeliveryId", d."SubscriptionId", d."EventId", 1, d."LastHttpStatus", 'ok', 12, d."CreatedUtc" FROM integration."WebhookDelivery" d`.execute(
+      store.db,
+    );
     await sql`ANALYZE`.execute(store.db);
     const loadSeconds = (performance.now() - loadStart) / 1000;
 
@@ -75,7 +77,9 @@ export async function run(): Promise<void> {
         ['delivery log, HTTP 500, one hour 36 h back', `/admin/deliveries?status=500&from=${day}&to=${dayEnd}`],
         ['one delivery with its attempts', '/admin/deliveries/1000'],
       ];
-      console.log(`portal: ${EVENTS.toLocaleString('en-US')} events, 200,000 deliveries and attempts loaded in ${loadSeconds.toFixed(1)} s (PostgreSQL server)`);
+      console.log(
+        `portal: ${EVENTS.toLocaleString('en-US')} events, 200,000 deliveries and attempts loaded in ${loadSeconds.toFixed(1)} s (PostgreSQL server)`,
+      );
       let baseline = 0;
       for (const [name, path] of pages) {
         const times: number[] = [];

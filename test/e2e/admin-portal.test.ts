@@ -94,7 +94,10 @@ describeEachDialect(
       expect(new URL(page.url()).pathname).to.equal('/admin/login');
       await checkScreen('sign-in');
       await page.getByLabel('API key with the admin scope').fill(`obx_${'x'.repeat(44)}`);
-      const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/admin/login')), page.getByRole('button', { name: 'Sign in' }).click()]);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/admin/login')),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
       expect(answer.status()).to.equal(401);
       expect(await page.getByRole('alert').textContent()).to.contain('not valid or was revoked');
       const readOnly = (await createApiKey(suite.db, 'reader', ['events:read'])).key;
@@ -116,7 +119,9 @@ describeEachDialect(
       expect(session?.value).not.to.contain(adminKey.slice(4, 20));
       expect(page.url()).not.to.contain(adminKey);
       expect(await page.content()).not.to.contain(adminKey);
-      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+      const stored = await page.evaluate(
+        () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+      );
       expect(stored).not.to.contain(adminKey);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Overview');
       await checkScreen('overview-empty');
@@ -136,7 +141,10 @@ describeEachDialect(
       expect(firstSecret).to.match(/^whsec_/);
       expect(await page.getByRole('button', { name: 'Copy' }).isVisible()).to.equal(true);
       await checkScreen('subscription-secret');
-      const row = await suite.db.db.selectFrom('integration.WebhookSubscription').select(['SubscriptionId', 'Url', 'EventTypes', 'Description']).executeTakeFirstOrThrow();
+      const row = await suite.db.db
+        .selectFrom('integration.WebhookSubscription')
+        .select(['SubscriptionId', 'Url', 'EventTypes', 'Description'])
+        .executeTakeFirstOrThrow();
       expect(row).to.include({ Url: `${receiver.url}/hook`, EventTypes: 'client.created', Description: 'Receiver <b>test</b>' });
       subscriptionId = Number(row.SubscriptionId);
       await page.getByRole('link', { name: 'Done: open the subscription' }).click();
@@ -180,6 +188,7 @@ describeEachDialect(
       });
       expect(await page.locator('main .badge').first().textContent()).to.equal('failed');
       expect(await page.locator('pre.code').last().textContent()).to.equal('database is down');
+      await checkScreen('delivery-failed');
       await page.goto(`${base}/admin/deliveries?subscription=${subscriptionId}&outcome=failed&status=500`);
       expect(await page.locator('tbody tr').count()).to.equal(1);
       await page.goto(`${base}/admin`);
@@ -233,7 +242,10 @@ describeEachDialect(
       const secret = await page.getByRole('textbox', { name: 'Signing secret' }).inputValue();
       expect(secret).to.match(/^whsec_/);
       expect(secret).not.to.equal(firstSecret);
-      const row = await suite.db.db.selectFrom('integration.WebhookSubscription').select(['Secret', 'PreviousSecret']).executeTakeFirstOrThrow();
+      const row = await suite.db.db
+        .selectFrom('integration.WebhookSubscription')
+        .select(['Secret', 'PreviousSecret'])
+        .executeTakeFirstOrThrow();
       expect(row).to.deep.equal({ Secret: secret, PreviousSecret: firstSecret });
       await page.goto(`${base}/admin/subscriptions/${subscriptionId}`);
       expect(await page.content()).not.to.contain(secret);
@@ -273,7 +285,10 @@ describeEachDialect(
       await page.goto(`${base}/admin/events`);
       expect(new URL(page.url()).pathname).to.equal('/admin/login');
       expect(await page.getByRole('status').textContent()).to.contain('Sign in again');
-      const left = await suite.db.db.selectFrom('integration.AdminSession').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const left = await suite.db.db
+        .selectFrom('integration.AdminSession')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(left.n)).to.equal(0);
     });
 

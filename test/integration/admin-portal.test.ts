@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import Transport from 'winston-transport';
 import { createApiKey } from '../../src/api/api-keys.js';
+import { appendEvents, type NewEvent } from '../../src/outbox/append-events.js';
 import { buildHttpApp } from '../../src/api/server.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
@@ -67,11 +68,20 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     const portal = await startPortal({ api: { rateLimits: { admin: { perMinute: 1, burst: 3 } } } });
     const good = (await createApiKey(suite.db, 'limited', ['admin'])).key;
     for (let i = 0; i < 3; i += 1) {
-      const answer = await fetch(`${portal.base}/admin/login`, { method: 'POST', headers: FORM, body: form({ key: `obx_${'w'.repeat(44)}` }) });
+      const answer = await fetch(`${portal.base}/admin/login`, {
+        method: 'POST',
+        headers: FORM,
+        body: form({ key: `obx_${'w'.repeat(44)}` }),
+      });
       expect(answer.status).to.equal(401);
       expect(await answer.text()).to.contain('not valid or was revoked');
     }
-    const refused = await fetch(`${portal.base}/admin/login`, { method: 'POST', headers: FORM, body: form({ key: good }), redirect: 'manual' });
+    const refused = await fetch(`${portal.base}/admin/login`, {
+      method: 'POST',
+      headers: FORM,
+      body: form({ key: good }),
+      redirect: 'manual',
+    });
     expect(refused.status).to.equal(429);
     expect(Number(refused.headers.get('retry-after'))).to.be.greaterThan(0);
     expect(await refused.text()).to.contain('Too many requests');
@@ -89,7 +99,11 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     expect(cookie).to.contain('Secure');
     expect(cookie).to.contain('Path=/admin');
     expect(cookie).not.to.contain(key.slice(4));
-    await fetch(`${portal.base}/admin/login`, { method: 'POST', headers: FORM, body: form({ key: `${key.slice(0, -1)}x` }) });
+    await fetch(`${portal.base}/admin/login`, {
+      method: 'POST',
+      headers: FORM,
+      body: form({ key: `${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}` }),
+    });
     const logged = portal.logs.lines.join('\n');
     expect(logged).to.contain('admin sign-in with key');
     expect(logged).to.contain('admin sign-in refused');
@@ -105,16 +119,37 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     const created = await fetch(`${portal.base}/admin/subscriptions`, {
       method: 'POST',
       headers: { ...FORM, cookie },
-      body: form({ url: 'http://127.0.0.1:9/hook', types: 'client.created', _csrf: await csrfOf(portal, cookie, '/admin/subscriptions/new') }),
+      body: form({
+        url: 'http://127.0.0.1:9/hook',
+        types: 'client.created',
+        _csrf: await csrfOf(portal, cookie, '/admin/subscriptions/new'),
+      }),
     });
     expect(created.status).to.equal(201);
-    const row = await suite.db.db.selectFrom('integration.WebhookSubscription').select('SubscriptionId').orderBy('SubscriptionId', 'desc').executeTakeFirstOrThrow();
+    const row = await suite.db.db
+      .selectFrom('integration.WebhookSubscription')
+      .select('SubscriptionId')
+      .orderBy('SubscriptionId', 'desc')
+      .executeTakeFirstOrThrow();
     const id = Number(row.SubscriptionId);
     const token = await csrfOf(portal, cookie, `/admin/subscriptions/${id}`);
     const disable = (headers: Record<string, string>, fields: Record<string, string>) =>
-      fetch(`${portal.base}/admin/subscriptions/${id}/disable`, { method: 'POST', headers: { ...FORM, cookie, ...headers }, body: form(fields), redirect: 'manual' });
+      fetch(`${portal.base}/admin/subscriptions/${id}/disable`, {
+        method: 'POST',
+        headers: { ...FORM, cookie, ...headers },
+        body: form(fields),
+        redirect: 'manual',
+      });
     const enabled = async () =>
-      Boolean((await suite.db.db.selectFrom('integration.WebhookSubscription').select('Enabled').where('SubscriptionId', '=', id).executeTakeFirstOrThrow()).Enabled);
+      Boolean(
+        (
+          await suite.db.db
+            .selectFrom('integration.WebhookSubscription')
+            .select('Enabled')
+            .where('SubscriptionId', '=', id)
+            .executeTakeFirstOrThrow()
+        ).Enabled,
+      );
 
     expect((await disable({}, {})).status).to.equal(403);
     expect((await disable({}, { _csrf: 'x'.repeat(token.length) })).status).to.equal(403);
@@ -125,7 +160,12 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     expect(ok.status).to.equal(303);
     expect(await enabled()).to.equal(false);
 
-    const noSession = await fetch(`${portal.base}/admin/subscriptions/${id}/enable`, { method: 'POST', headers: FORM, body: form({ _csrf: token }), redirect: 'manual' });
+    const noSession = await fetch(`${portal.base}/admin/subscriptions/${id}/enable`, {
+      method: 'POST',
+      headers: FORM,
+      body: form({ _csrf: token }),
+      redirect: 'manual',
+    });
     expect(noSession.status).to.equal(303);
     expect(noSession.headers.get('location')).to.equal('/admin/login');
     expect(await enabled()).to.equal(false);
@@ -134,7 +174,14 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
   it('serves every page with a CSP that allows no inline script or style, and pages with neither', async () => {
     const portal = await startPortal();
     const cookie = await signIn(portal, (await createApiKey(suite.db, 'csp admin', ['admin'])).key);
-    for (const path of ['/admin/login', '/admin', '/admin/subscriptions', '/admin/subscriptions/new', '/admin/events', '/admin/deliveries']) {
+    for (const path of [
+      '/admin/login',
+      '/admin',
+      '/admin/subscriptions',
+      '/admin/subscriptions/new',
+      '/admin/events',
+      '/admin/deliveries',
+    ]) {
       const answer = await fetch(`${portal.base}${path}`, { headers: { cookie } });
       expect(answer.status, path).to.equal(200);
       const csp = answer.headers.get('content-security-policy') ?? '';
@@ -171,7 +218,11 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
       [{ url: 'http://127.0.0.1:9/x' }, 'Event types: pick at least one'],
       [{ url: 'http://127.0.0.1:9/x', types: 'client.deleted' }, 'unknown event type client.deleted'],
     ] as const) {
-      const answer = await fetch(`${portal.base}/admin/subscriptions`, { method: 'POST', headers: { ...FORM, cookie }, body: form({ ...fields, _csrf: token }) });
+      const answer = await fetch(`${portal.base}/admin/subscriptions`, {
+        method: 'POST',
+        headers: { ...FORM, cookie },
+        body: form({ ...fields, _csrf: token }),
+      });
       expect(answer.status).to.equal(400);
       expect(await answer.text()).to.contain(message);
     }
@@ -190,5 +241,46 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     const after = await fetch(`${portal.base}/admin`, { headers: { cookie }, redirect: 'manual' });
     expect(after.status).to.equal(303);
     expect(after.headers.get('location')).to.equal('/admin/login?expired=1');
+  });
+
+  it('pages through events with keyset links, each row once, newest first by id, or by time within a range', async () => {
+    const portal = await startPortal();
+    const cookie = await signIn(portal, (await createApiKey(suite.db, 'paging admin', ['admin'])).key);
+    const start = Date.parse('2026-03-01T00:00:00Z');
+    // Times out of id order, several events per second: the time order differs from the key order.
+    const events: NewEvent[] = Array.from({ length: 130 }, (_, i) => ({
+      type: 'lead.created',
+      sourceKey: `dbo.Client:paging-${i}`,
+      createdUtc: new Date(start + ((i * 37) % 130) * 500),
+      payload: { i },
+      metadata: {},
+    }));
+    await suite.db.db.transaction().execute((trx) => appendEvents(trx, suite.db.dialect, 1, events));
+    const ids = (
+      await suite.db.db.selectFrom('integration.OutboxEvent').select('EventId').where('SourceKey', 'like', 'dbo.Client:paging-%').execute()
+    ).map((r) => Number(r.EventId));
+
+    async function walk(first: string): Promise<number[]> {
+      const seen: number[] = [];
+      let next: string | null = first;
+      for (let pages = 0; next && pages < 10; pages += 1) {
+        const html = await (await fetch(`${portal.base}${next}`, { headers: { cookie } })).text();
+        seen.push(...[...html.matchAll(/href="\/admin\/events\/(\d+)"/g)].map((m) => Number(m[1])));
+        const link = /<a href="([^"]+)" rel="next">/.exec(html);
+        next = link ? (link[1] as string).replace(/&amp;/g, '&') : null;
+      }
+      return seen;
+    }
+    const byKey = await walk('/admin/events?type=lead.created');
+    expect(byKey).to.deep.equal([...ids].sort((a, b) => b - a));
+    const byTime = await walk('/admin/events?type=lead.created&from=2026-03-01T00:00&to=2026-03-02T00:00');
+    expect([...byTime].sort((a, b) => a - b)).to.deep.equal([...ids].sort((a, b) => a - b));
+    const createdOf = new Map(events.map((e, i) => [ids[i], e.createdUtc.getTime()]));
+    const times = byTime.map((id) => createdOf.get(id) as number);
+    expect(times).to.deep.equal([...times].sort((a, b) => b - a));
+    const partial = await walk('/admin/events?type=lead.created&from=2026-03-01T00:00:10&to=2026-03-01T00:00:20');
+    expect(partial).to.have.length(
+      events.filter((e) => e.createdUtc.getTime() >= start + 10_000 && e.createdUtc.getTime() < start + 20_000).length,
+    );
   });
 });

@@ -131,7 +131,8 @@ function DeliveryRows({ rows, showEvent }: { rows: DeliverySummary[]; showEvent:
                 </td>
               ) : null}
               <td>
-                <a href={`/admin/subscriptions/${d.subscriptionId}`}>#{d.subscriptionId}</a> <span class="url">{d.subscriptionUrl ?? ''}</span>
+                <a href={`/admin/subscriptions/${d.subscriptionId}`}>#{d.subscriptionId}</a>{' '}
+                <span class="url">{d.subscriptionUrl ?? ''}</span>
               </td>
               <td>
                 <Badge status={d.status} />
@@ -286,7 +287,9 @@ export function DeliveryPage({ page, delivery: d, attempts }: { page: PageContex
                 <dt>Error</dt>
                 <dd>{a.error_class ?? '—'}</dd>
               </dl>
-              {a.response_body ? <Pre text={a.response_body} label={`Response body of attempt ${a.attempt_number} (first 4,000 characters)`} /> : null}
+              {a.response_body ? (
+                <Pre text={a.response_body} label={`Response body of attempt ${a.attempt_number} (first 4,000 characters)`} />
+              ) : null}
             </li>
           ))}
         </ol>

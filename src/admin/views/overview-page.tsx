@@ -8,6 +8,7 @@ export function OverviewPage({ page, overview, now }: { page: PageContext; overv
   const attempts = Object.entries(overview.attemptsByOutcome).map(([k, v]) => ({
     name: OUTCOME_LABELS[k as keyof typeof OUTCOME_LABELS],
     value: v,
+    tone: k === 'succeeded' ? ('good' as const) : ('bad' as const),
   }));
   return (
     <Layout title="Overview" page={page}>
@@ -19,7 +20,10 @@ export function OverviewPage({ page, overview, now }: { page: PageContext; overv
           <p class="help">deliveries waiting to be sent (due now or later)</p>
         </Card>
         <Card title="Events per type, last 24 h">
-          <BarChart label="Events per type over the last 24 hours" rows={overview.eventsByType.map((r) => ({ name: r.type, value: r.count }))} />
+          <BarChart
+            label="Events per type over the last 24 hours"
+            rows={overview.eventsByType.map((r) => ({ name: r.type, value: r.count }))}
+          />
         </Card>
         <Card title="Delivery attempts, last 24 h">
           <p class="help">“No answer”: a timeout, a refused connection or a blocked address.</p>
@@ -45,7 +49,7 @@ export function OverviewPage({ page, overview, now }: { page: PageContext; overv
                 {overview.troubled.map((s) => (
                   <tr key={s.id}>
                     <td>
-                      <a href={`/admin/subscriptions/${s.id}`}>#{s.id}</a> <span class="url">{s.url}</span>
+                      <a href={`/admin/subscriptions/${s.id}`}>#{s.id}</a> {s.description ?? ''} <span class="url">{s.url}</span>
                     </td>
                     <td>
                       <Badge status={s.enabled ? 'enabled' : 'disabled'} />
@@ -56,7 +60,12 @@ export function OverviewPage({ page, overview, now }: { page: PageContext; overv
                     <td>
                       <a href={`/admin/deliveries?subscription=${s.id}&outcome=failed`}>{s.failuresLast24h}</a>
                     </td>
-                    <td>{s.disabledReason ?? (s.failingSinceUtc ? 'every attempt since then failed; the dispatcher backs off (circuit)' : '')}</td>
+                    <td>
+                      {s.disabledReason ??
+                        (s.failingSinceUtc
+                          ? 'every attempt since then has failed; after several in a row the dispatcher pauses it (circuit)'
+                          : '')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -86,7 +95,9 @@ export function OverviewPage({ page, overview, now }: { page: PageContext; overv
                   </td>
                   <td>{duration(s.lagSeconds)}</td>
                   <td>
-                    {s.watermarkUpdatedUtc ? `${duration(Math.max(0, Math.round((now.getTime() - s.watermarkUpdatedUtc.getTime()) / 1000)))} ago` : '—'}
+                    {s.watermarkUpdatedUtc
+                      ? `${duration(Math.max(0, Math.round((now.getTime() - s.watermarkUpdatedUtc.getTime()) / 1000)))} ago`
+                      : '—'}
                   </td>
                 </tr>
               ))}

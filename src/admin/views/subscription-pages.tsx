@@ -67,7 +67,15 @@ function SubscriptionFields({ values }: { values: SubscriptionFormValues }) {
   return (
     <>
       <label for="url">Endpoint URL</label>
-      <input id="url" name="url" type="url" required value={values.url} placeholder="https://hooks.example.com/crm" aria-describedby="url-help" />
+      <input
+        id="url"
+        name="url"
+        type="url"
+        required
+        value={values.url}
+        placeholder="https://hooks.example.com/crm"
+        aria-describedby="url-help"
+      />
       <p id="url-help" class="help">
         Events are sent there as signed POST requests.
       </p>
@@ -89,7 +97,14 @@ function SubscriptionFields({ values }: { values: SubscriptionFormValues }) {
         ))}
       </fieldset>
       <label for="description">Description</label>
-      <input id="description" name="description" type="text" maxLength={500} value={values.description} aria-describedby="description-help" />
+      <input
+        id="description"
+        name="description"
+        type="text"
+        maxLength={500}
+        value={values.description}
+        aria-describedby="description-help"
+      />
       <p id="description-help" class="help">
         A name people recognise, such as “Zapier: new clients”.
       </p>
@@ -97,7 +112,15 @@ function SubscriptionFields({ values }: { values: SubscriptionFormValues }) {
   );
 }
 
-export function NewSubscriptionPage({ page, values, error }: { page: PageContext; values: SubscriptionFormValues; error?: string | undefined }) {
+export function NewSubscriptionPage({
+  page,
+  values,
+  error,
+}: {
+  page: PageContext;
+  values: SubscriptionFormValues;
+  error?: string | undefined;
+}) {
   return (
     <Layout title="New subscription" page={page}>
       <ErrorText message={error} />
@@ -111,7 +134,17 @@ export function NewSubscriptionPage({ page, values, error }: { page: PageContext
 }
 
 /** The secret, shown once after a create or a rotation, with a copy button. */
-export function SecretPage({ page, subscription, secret, rotated }: { page: PageContext; subscription: Subscription; secret: string; rotated: boolean }) {
+export function SecretPage({
+  page,
+  subscription,
+  secret,
+  rotated,
+}: {
+  page: PageContext;
+  subscription: Subscription;
+  secret: string;
+  rotated: boolean;
+}) {
   return (
     <Layout title={rotated ? 'New signing secret' : 'Subscription created'} page={page}>
       <Card title="Signing secret: shown only now">
@@ -136,7 +169,15 @@ export function SecretPage({ page, subscription, secret, rotated }: { page: Page
   );
 }
 
-export function SubscriptionPage({ page, subscription: s, error }: { page: PageContext; subscription: Subscription; error?: string | undefined }) {
+export function SubscriptionPage({
+  page,
+  subscription: s,
+  error,
+}: {
+  page: PageContext;
+  subscription: Subscription;
+  error?: string | undefined;
+}) {
   const base = `/admin/subscriptions/${s.id}`;
   return (
     <Layout title={`Subscription ${subscriptionName(s)}`} page={page}>
@@ -278,8 +319,8 @@ export function RecoverPage({
             {preview.requeued + preview.fannedOut}
           </p>
           <p>
-            deliveries will be queued: {preview.requeued} failed or cancelled ones again, and {preview.fannedOut} for events of its types
-            it never had.
+            deliveries will be queued: {preview.requeued} failed or cancelled ones again, and {preview.fannedOut} for events of its types it
+            never had.
           </p>
           <form method="post" action={base}>
             <Csrf token={page.csrfToken} />

@@ -55,7 +55,7 @@ export function Pager({ next, first }: { next: string | null; first: string | nu
  * A horizontal bar chart as inline SVG (no script, no style attributes), with the same numbers
  * in a table for screen readers and for copying.
  */
-export function BarChart({ label, rows }: { label: string; rows: { name: string; value: number }[] }) {
+export function BarChart({ label, rows }: { label: string; rows: { name: string; value: number; tone?: 'good' | 'bad' }[] }) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const rowHeight = 28;
   const labelWidth = 165;
@@ -74,7 +74,14 @@ export function BarChart({ label, rows }: { label: string; rows: { name: string;
             <text x={labelWidth - 8} y="17" text-anchor="end" class="chart-label">
               {r.name}
             </text>
-            <rect x={labelWidth} y="4" height="18" width={Math.max(2, Math.round((r.value / max) * barWidth))} class="chart-bar" rx="3" />
+            <rect
+              x={labelWidth}
+              y="4"
+              height="18"
+              width={Math.max(2, Math.round((r.value / max) * barWidth))}
+              class={`chart-bar ${r.tone ?? ''}`}
+              rx="3"
+            />
             <text x={labelWidth + Math.max(2, Math.round((r.value / max) * barWidth)) + 6} y="17" class="chart-value">
               {r.value.toLocaleString('en-US')}
             </text>

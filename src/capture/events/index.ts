@@ -29,7 +29,8 @@ export const KEYED_EVENTS: readonly EventDefinition[] = [
 /** Each source object and the event types read from it, for views of capture per source. */
 export const CAPTURE_SOURCES: readonly { name: string; types: readonly string[] }[] = (() => {
   const bySource = new Map<string, string[]>();
-  for (const definition of KEYED_EVENTS) bySource.set(definition.source.name, [...(bySource.get(definition.source.name) ?? []), definition.type]);
+  for (const definition of KEYED_EVENTS)
+    bySource.set(definition.source.name, [...(bySource.get(definition.source.name) ?? []), definition.type]);
   bySource.set(invoices.name, [...(bySource.get(invoices.name) ?? []), 'invoice.status_changed']);
   return [...bySource].map(([name, types]) => ({ name, types }));
 })();

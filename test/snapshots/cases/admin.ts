@@ -17,13 +17,19 @@ export const cases: MssqlStatementCase[] = [
       await sessions.close(TOKEN);
     },
     respond: (s) =>
-      s.sql.startsWith('select') ? [{ ApiKeyId: 7, CsrfToken: 'c', LastSeenUtc: new Date(at.getTime() - 120_000), RevokedUtc: null, Scopes: 'admin' }] : [],
+      s.sql.startsWith('select')
+        ? [{ ApiKeyId: 7, CsrfToken: 'c', LastSeenUtc: new Date(at.getTime() - 120_000), RevokedUtc: null, Scopes: 'admin' }]
+        : [],
   },
   {
     name: 'portal overview: capture per source, events per type and attempts by outcome over 24 h, troubled subscriptions, queue depth',
     run: (db) => readOverview(db, [{ name: 'dbo.Client', types: ['client.created', 'lead.created'] }], at),
     respond: (s) =>
-      s.sql.includes('WebhookSubscription') ? [{ SubscriptionId: 3, Url: 'https://a.example', Description: null, Enabled: false, DisabledReason: 'r', FailingSinceUtc: null }] : s.sql.includes('count(*)') && !s.sql.includes('group by') ? [{ n: 0 }] : [],
+      s.sql.includes('WebhookSubscription')
+        ? [{ SubscriptionId: 3, Url: 'https://a.example', Description: null, Enabled: false, DisabledReason: 'r', FailingSinceUtc: null }]
+        : s.sql.includes('count(*)') && !s.sql.includes('group by')
+          ? [{ n: 0 }]
+          : [],
   },
   {
     name: 'portal events: newest first with every filter, the next page, one event',

@@ -32,8 +32,8 @@ select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
 
 -- == portal events: newest first with every filter, the next page, one event ==
 select top(51) "EventId", "EventType", "SourceKey", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" order by "EventId" desc;
-select top(51) "EventId", "EventType", "SourceKey", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 and "EventId" = @2 and "CreatedUtc" >= @3 and "CreatedUtc" < @4 and "EventId" < @5 order by "EventId" desc;
--- parameter types: string, number, Date, Date, number
+select top(51) "EventId", "EventType", "SourceKey", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 and "EventId" = @2 and "CreatedUtc" >= @3 and "CreatedUtc" < @4 order by "CreatedUtc" desc, "EventId" desc;
+-- parameter types: string, number, Date, Date
 select "EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata", "RecordedUtc" from "integration"."OutboxEvent" where "EventId" = @1;
 -- parameter types: number
 
