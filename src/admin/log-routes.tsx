@@ -156,7 +156,14 @@ export function registerLogPages(portal: FastifyInstance, deps: PortalDeps): voi
 
   portal.post('/deliveries/:id/resend', async (request, reply) => {
     const id = idParam(request);
-    if (id === undefined || !(await deps.deliveries.resend(id, new Date(deps.now())))) return reply.callNotFound();
+    let resent: boolean;
+    try {
+      resent = id !== undefined && (await deps.deliveries.resend(id));
+    } catch (error) {
+      if (deps.deliveries.refusal(error) === undefined) throw error;
+      return reply.code(303).redirect(`/admin/deliveries/${id}?done=resend-refused`);
+    }
+    if (!resent) return reply.callNotFound();
     deps.logger.info(`admin portal: key ${sessionOf(request).apiKeyId} resent delivery ${id}`, { component: 'admin' });
     return reply.code(303).redirect(`/admin/deliveries/${id}?done=resent`);
   });

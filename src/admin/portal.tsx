@@ -36,9 +36,13 @@ export interface PortalDeps {
 
 /** Resend and recover: the delivery module's functions, as `outbox deliveries` uses them. */
 export interface DeliveryActions {
-  resend(deliveryId: number, now: Date): Promise<boolean>;
-  recover(subscriptionId: number, since: Date, now: Date): Promise<{ requeued: number; fannedOut: number }>;
-  previewRecover(subscriptionId: number, since: Date): Promise<{ requeued: number; fannedOut: number }>;
+  /** False when there is no such delivery. */
+  resend(deliveryId: number): Promise<boolean>;
+  recover(subscriptionId: number, since: Date): Promise<{ requeued: number; fannedOut: number }>;
+  /** What recover would queue now; undefined when there is no such subscription. */
+  previewRecover(subscriptionId: number, since: Date): Promise<{ requeued: number; fannedOut: number } | undefined>;
+  /** The message of a refused resend or recover (a disabled subscription), or undefined for any other error. */
+  refusal(error: unknown): string | undefined;
 }
 
 declare module 'fastify' {

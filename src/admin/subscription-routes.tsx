@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   disabled: 'Subscription disabled: its queued deliveries were cancelled and nothing more is sent to it.',
   deleted: 'Subscription deleted.',
   resent: 'Delivery queued: it is sent again within a moment.',
+  'resend-refused': 'Not resent: its subscription is disabled. Enable it first.',
   recovered: 'Deliveries re-queued.',
 };
 
@@ -199,6 +200,7 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
         );
       }
       const preview = await deps.deliveries.previewRecover(found.id, since);
+      if (!preview) return reply.callNotFound();
       return sendPage(
         reply,
         <RecoverPage page={page} subscription={found} since={localInput(since)} preview={{ since: localInput(since), ...preview }} />,
@@ -223,7 +225,7 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
     if (!since)
       return sendPage(reply, <RecoverPage page={page} subscription={found} since="" error="Since: enter a date and time." />, 400);
     try {
-      const result = await deps.deliveries.recover(found.id, since, new Date(deps.now()));
+      const result = await deps.deliveries.recover(found.id, since);
       deps.logger.info(
         `admin portal: key ${sessionOf(request).apiKeyId} recovered subscription ${found.id} since ${since.toISOString()}: ${result.requeued} re-queued, ${result.fannedOut} events it never had queued`,
         { component: 'admin' },
@@ -231,12 +233,9 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
       return reply.code(303).redirect(`/admin/deliveries?subscription=${found.id}&done=recovered`);
     } catch (error) {
       // A refusal (the subscription was disabled meanwhile) is shown; anything else is a fault.
-      if (error instanceof Error && error.name === 'RecoverError') {
-        return sendPage(
-          reply,
-          <RecoverPage page={page} subscription={found} since={localInput(since)} error={(error as Error).message} />,
-          409,
-        );
+      const refusal = deps.deliveries.refusal(error);
+      if (refusal !== undefined) {
+        return sendPage(reply, <RecoverPage page={page} subscription={found} since={localInput(since)} error={refusal} />, 409);
       }
       throw error;
     }

@@ -5,7 +5,7 @@ import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
-import { previewRecover, recoverDeliveries, resendDelivery } from '../delivery/delivery-store.js';
+import { previewRecover, RecoverError, recoverDeliveries, resendDelivery } from '../delivery/delivery-store.js';
 import { registerAdminPortal } from '../admin/portal.js';
 import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
@@ -76,6 +76,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   await registerSubscriptionRoutes(app, ctx.store, subscriptions);
   if (ctx.config.admin.enabled) {
     const store = ctx.store;
+    const now = options.now ?? Date.now;
     await registerAdminPortal(app, {
       store,
       logger: ctx.logger,
@@ -86,12 +87,13 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
       takeToken: (who, bucket) => limiter.take(who, bucket),
       subscriptions,
       deliveries: {
-        resend: (id, now) => resendDelivery(store, id, now),
-        recover: (id, since, now) => recoverDeliveries(store, id, since, now),
+        resend: (id) => resendDelivery(store, id, new Date(now())),
+        recover: (id, since) => recoverDeliveries(store, id, since, new Date(now())),
         previewRecover: (id, since) => previewRecover(store, id, since),
+        refusal: (error) => (error instanceof RecoverError ? error.message : undefined),
       },
       captureSources: CAPTURE_SOURCES,
-      now: options.now ?? Date.now,
+      now,
     });
   }
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

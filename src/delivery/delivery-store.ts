@@ -162,9 +162,7 @@ export async function resendDelivery(store: Database, deliveryId: number, now: D
   return Number(result.numUpdatedRows) > 0;
 }
 
-export class RecoverError extends Error {
-  override readonly name = 'RecoverError';
-}
+export class RecoverError extends Error {}
 
 const RECOVER_PAGE = 5000;
 
@@ -220,13 +218,13 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
  * would re-queue and the events of the subscription's types it never had. The portal shows it
  * before a person confirms.
  */
-export async function previewRecover(store: Database, subscriptionId: number, since: Date): Promise<RequeueResult> {
+export async function previewRecover(store: Database, subscriptionId: number, since: Date): Promise<RequeueResult | undefined> {
   const subscription = await store.db
     .selectFrom('integration.WebhookSubscription')
     .select(['EventTypes'])
     .where('SubscriptionId', '=', subscriptionId)
     .executeTakeFirst();
-  if (!subscription) throw new RecoverError(`no subscription ${subscriptionId}`);
+  if (!subscription) return undefined;
   const requeued = await store.db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => eb.fn.countAll<number>().as('n'))

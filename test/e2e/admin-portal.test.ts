@@ -184,7 +184,8 @@ describeEachDialect(
       expect(await page.getByRole('status').textContent()).to.contain('Delivery queued');
       await until('the resent delivery failed', async () => {
         await page.goto(deliveryUrl);
-        return (await page.getByRole('heading', { name: /Attempt 1: HTTP 500/ }).count()) === 1;
+        const attempted = (await page.getByRole('heading', { name: /Attempt 2: HTTP 500/ }).count()) === 1;
+        return attempted && (await page.locator('main .badge').first().textContent()) === 'failed';
       });
       expect(await page.locator('main .badge').first().textContent()).to.equal('failed');
       expect(await page.locator('pre.code').last().textContent()).to.equal('database is down');

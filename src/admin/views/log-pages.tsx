@@ -271,11 +271,11 @@ export function DeliveryPage({ page, delivery: d, attempts }: { page: PageContex
       </Card>
       <Card title="Attempts">
         {attempts.length === 0 ? <p>No attempt yet.</p> : null}
-        <ol class="attempts">
-          {attempts.map((a) => (
+        <ul class="attempts">
+          {attempts.map((a, i) => (
             <li key={a.id}>
               <h3>
-                Attempt {a.attempt_number}: {a.http_status === null ? (a.error_class ?? 'no answer') : `HTTP ${a.http_status}`}
+                Attempt {i + 1}: {a.http_status === null ? (a.error_class ?? 'no answer') : `HTTP ${a.http_status}`}
               </h3>
               <dl class="facts">
                 <dt>Time</dt>
@@ -286,13 +286,17 @@ export function DeliveryPage({ page, delivery: d, attempts }: { page: PageContex
                 <dd>{a.elapsed_ms} ms</dd>
                 <dt>Error</dt>
                 <dd>{a.error_class ?? '—'}</dd>
+                {a.attempt_number !== i + 1 ? (
+                  <>
+                    <dt>Series</dt>
+                    <dd>attempt {a.attempt_number} after the delivery was queued again</dd>
+                  </>
+                ) : null}
               </dl>
-              {a.response_body ? (
-                <Pre text={a.response_body} label={`Response body of attempt ${a.attempt_number} (first 4,000 characters)`} />
-              ) : null}
+              {a.response_body ? <Pre text={a.response_body} label={`Response body of attempt ${i + 1} (first 4,000 characters)`} /> : null}
             </li>
           ))}
-        </ol>
+        </ul>
       </Card>
     </Layout>
   );
