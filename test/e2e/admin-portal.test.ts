@@ -127,6 +127,23 @@ describeEachDialect(
       await checkScreen('overview-empty');
     });
 
+    it('works from the keyboard: the skip link first, then the sections in order, with a visible focus', async () => {
+      await page.goto(`${base}/admin`);
+      const focused = async () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
+      await page.keyboard.press('Tab');
+      expect(await focused()).to.equal('Skip to content');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+      expect(outline).to.equal('solid');
+      const order: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        await page.keyboard.press('Tab');
+        order.push(await focused());
+      }
+      expect(order).to.deep.equal(['crm-outbox admin', 'Overview', 'Subscriptions', 'Events', 'Delivery log']);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/admin/deliveries`);
+    });
+
     it('creates a subscription to a local receiver and shows its secret once, with a copy button', async () => {
       await page.getByRole('link', { name: 'Subscriptions' }).click();
       await checkScreen('subscriptions-empty');

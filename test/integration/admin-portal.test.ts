@@ -283,4 +283,34 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
       events.filter((e) => e.createdUtc.getTime() >= start + 10_000 && e.createdUtc.getTime() < start + 20_000).length,
     );
   });
+
+  it('keeps a domain wildcard made through the API when the subscription is edited in the portal', async () => {
+    const portal = await startPortal();
+    const cookie = await signIn(portal, (await createApiKey(suite.db, 'edit admin', ['admin'])).key);
+    const id = await suite.db.dialect.insertReturningId(
+      suite.db.db,
+      'integration.WebhookSubscription',
+      { Url: 'http://127.0.0.1:9/a', EventTypes: 'client.*,payment.failed', Secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+      'SubscriptionId',
+    );
+    const html = await (await fetch(`${portal.base}/admin/subscriptions/${id}`, { headers: { cookie } })).text();
+    const checked = [...html.matchAll(/<input[^>]*name="types" value="([^"]+)"[^>]*checked/g)].map((m) => m[1]);
+    expect(checked).to.deep.equal(['client.*', 'payment.failed']);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] as string;
+    const body = new URLSearchParams({ url: 'http://127.0.0.1:9/b', description: 'edited', _csrf: token });
+    for (const type of checked) body.append('types', type as string);
+    const saved = await fetch(`${portal.base}/admin/subscriptions/${id}`, {
+      method: 'POST',
+      headers: { ...FORM, cookie },
+      body: body.toString(),
+      redirect: 'manual',
+    });
+    expect(saved.status).to.equal(303);
+    const row = await suite.db.db
+      .selectFrom('integration.WebhookSubscription')
+      .select(['Url', 'EventTypes', 'Description'])
+      .where('SubscriptionId', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).to.deep.equal({ Url: 'http://127.0.0.1:9/b', EventTypes: 'client.*,payment.failed', Description: 'edited' });
+  });
 });

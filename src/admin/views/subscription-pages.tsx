@@ -87,6 +87,16 @@ function SubscriptionFields({ values }: { values: SubscriptionFormValues }) {
             <strong>All events</strong> <span class="help">including types added later</span>
           </label>
         </div>
+        {values.eventTypes
+          .filter((pattern) => pattern !== '*' && !(EVENT_TYPES as readonly string[]).includes(pattern))
+          .map((pattern) => (
+            <div class="choice" key={pattern}>
+              <input id={`type-${pattern}`} type="checkbox" name="types" value={pattern} checked />
+              <label for={`type-${pattern}`}>
+                <code>{pattern}</code> <span class="help">every type of this domain, including types added later</span>
+              </label>
+            </div>
+          ))}
         {EVENT_TYPES.map((type) => (
           <div class="choice" key={type}>
             <input id={`type-${type}`} type="checkbox" name="types" value={type} checked={values.eventTypes.includes(type)} />
