@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseTypes } from '../api/subscription-routes.js';
+import { hasUnstorableCharacter } from '../db/storable-text.js';
 import type { Subscription } from '../api/subscription-service.js';
 import { encodeIdCursor, decodeIdCursor } from '../api/cursor.js';
 import { FormError, type FormFields, list, localInput, optionalUtcTime, text } from './form-input.js';
@@ -41,6 +42,13 @@ async function readSubscriptionForm(deps: PortalDeps, body: FormFields | undefin
   const types = list(body, 'types');
   const values = { url, eventTypes: types, description };
   if (url === '') return { values, error: 'Endpoint URL: enter the address events are sent to, such as https://hooks.example.com/crm.' };
+  // The API's rule (api/text-fields.ts): the store could not keep these characters as sent.
+  for (const [label, value] of [
+    ['Endpoint URL', url],
+    ['Description', description],
+  ] as const) {
+    if (hasUnstorableCharacter(value)) return { values, error: `${label} must not contain U+0000 (NUL) or a lone UTF-16 surrogate.` };
+  }
   if (types.length === 0) return { values, error: 'Event types: pick at least one type, or All events.' };
   let eventTypes: string[];
   try {
@@ -95,7 +103,7 @@ export function registerSubscriptionPages(portal: FastifyInstance, deps: PortalD
     const page = pageContext(request, 'subscriptions');
     const form = await readSubscriptionForm(deps, request.body);
     if (!form.input) return sendPage(reply, <NewSubscriptionPage page={page} values={form.values} error={form.error} />, 400);
-    const { subscription, secret } = await store.create({ ...form.input, enabled: true });
+    const { subscription, secret } = await store.create({ ...form.input, enabled: true, ownerKeyId: sessionOf(request).apiKeyId });
     deps.logger.info(`admin portal: key ${sessionOf(request).apiKeyId} created subscription ${subscription.id}`, { component: 'admin' });
     return sendPage(reply, <SecretPage page={page} subscription={subscription} secret={secret} rotated={false} />, 201);
   });

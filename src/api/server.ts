@@ -10,7 +10,7 @@ import { registerAdminPortal } from '../admin/portal.js';
 import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
 import { verifyApiKey } from './api-keys.js';
-import { hasScope, installAuth } from './auth.js';
+import { FAILED_AUTH_BUCKET, hasScope, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -62,6 +62,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     store: ctx.store,
     limiter,
     keyCacheMs: ctx.config.api.keyCacheMs,
+    addressLimiter: new RateLimiter({ [FAILED_AUTH_BUCKET]: ctx.config.api.failedAuthPerAddress }, options.now),
     ...(options.now ? { now: options.now } : {}),
   });
   await registerHealthRoutes(app, ctx);

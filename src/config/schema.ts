@@ -103,6 +103,9 @@ export const configSchema = z.strictObject({
         .prefault({}),
       // How long a verified key is trusted without a database read; a revoke takes effect within it.
       keyCacheMs: z.number().int().nonnegative().default(5000),
+      // Key lookups of unknown keys per client address: guessing keys costs the store nothing
+      // once the bucket is empty (429); a key that proves valid gives its token back.
+      failedAuthPerAddress: rateLimit.default({ perMinute: 30, burst: 20 }),
       // /readyz fails when capture reports a lag above this.
       readyMaxCaptureLagSeconds: z.number().positive().default(300),
     })

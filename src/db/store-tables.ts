@@ -82,6 +82,8 @@ export interface WebhookSubscriptionTable {
   UpdatedUtc: CreatedTimestamp;
   /** When the current run of failed attempts began; NULL after a success (migration 0004). */
   FailingSinceUtc: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The API key that created it; NULL when made outside the API or before migration 0007. */
+  OwnerKeyId: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';

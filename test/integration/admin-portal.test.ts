@@ -217,6 +217,7 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
       [{ url: 'ftp://example.com/x', types: 'client.created' }, 'Endpoint URL'],
       [{ url: 'http://127.0.0.1:9/x' }, 'Event types: pick at least one'],
       [{ url: 'http://127.0.0.1:9/x', types: 'client.deleted' }, 'unknown event type client.deleted'],
+      [{ url: 'http://127.0.0.1:9/x', types: 'client.created', description: 'nul \u0000 here' }, 'Description must not contain U+0000'],
     ] as const) {
       const answer = await fetch(`${portal.base}/admin/subscriptions`, {
         method: 'POST',

@@ -7,7 +7,7 @@ import { describeEachDialect } from '../support/databases.js';
 describeEachDialect('store status', (suite) => {
   it('reports an empty store', async () => {
     const status = await readStoreStatus(suite.db);
-    const latest = listMigrationFiles(suite.db.dialect.name).length;
+    const latest = listMigrationFiles(suite.db.dialect.name).at(-1)?.version;
     expect(status).to.deep.equal({
       schema: { current: latest, latest, pending: [] },
       watermarks: [],

@@ -207,6 +207,21 @@ select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
 insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
 -- parameter types: number, string, string
+-- The API key that created a subscription (integration.ApiKey.ApiKeyId). A key sees and changes
+-- only its own subscriptions; a key with the admin scope sees all. NULL for subscriptions made
+-- before this migration or outside the API: only admin keys manage those.
+ALTER TABLE integration.WebhookSubscription ADD OwnerKeyId bigint NULL;;
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
 -- The admin portal (/admin). A browser session is a row, not process memory, so several service
 -- instances behind one address share sign-ins, sign-out ends the session everywhere at once, and
 -- revoking the API key that opened it ends it too (the session references the key).
