@@ -38,11 +38,22 @@ export interface CaptureWatermarkTable {
   UpdatedUtc: CreatedTimestamp;
 }
 
-export interface CaptureGapTable {
+/** Keys FirstKey..LastKey the watermark passed while they were missing (migration 0005). */
+export interface CaptureGapRangeTable {
   SourceName: string;
-  /** A key the watermark passed while it was missing: re-read until it appears or expires. */
-  MissingKey: number;
+  FirstKey: number;
+  LastKey: number;
+  /** When the watermark passed them: the range is given up capture.gapTimeoutMs later. */
   FirstSeenUtc: CreatedTimestamp;
+}
+
+/** A key range capture gave up on, still missing after capture.gapTimeoutMs (migration 0005). */
+export interface CaptureGapExpiredTable {
+  SourceName: string;
+  ExpiredUtc: Timestamp;
+  FirstKey: number;
+  LastKey: number;
+  FirstSeenUtc: Timestamp;
 }
 
 export interface CaptureInvoiceStatusTable {
@@ -145,7 +156,8 @@ export interface StoreTables {
   'integration.SchemaMigration': SchemaMigrationTable;
   'integration.OutboxEvent': OutboxEventTable;
   'integration.CaptureWatermark': CaptureWatermarkTable;
-  'integration.CaptureGap': CaptureGapTable;
+  'integration.CaptureGapRange': CaptureGapRangeTable;
+  'integration.CaptureGapExpired': CaptureGapExpiredTable;
   'integration.CaptureInvoiceStatus': CaptureInvoiceStatusTable;
   'integration.CaptureBackfill': CaptureBackfillTable;
   'integration.WebhookSubscription': WebhookSubscriptionTable;

@@ -14,6 +14,7 @@ describeEachDialect('store status', (suite) => {
       outbox: { events: 0, newestEventId: null, newestCreatedUtc: null },
       deliveries: { pending: 0, failed: 0, oldestPendingDueUtc: null },
       captureLagSeconds: null,
+      gaps: [],
     });
   });
 
