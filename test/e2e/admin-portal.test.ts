@@ -237,7 +237,7 @@ describeEachDialect(
       expect(await page.locator('#recover-count').textContent()).to.equal('1');
       await checkScreen('subscription-recover');
       const before = receiver.requests.length;
-      await page.getByRole('button', { name: 'Re-queue 1 deliveries' }).click();
+      await page.getByRole('button', { name: 'Re-queue 1 delivery' }).click();
       expect(await page.getByRole('status').textContent()).to.contain('re-queued');
       await until('the recovered delivery succeeded', async () => {
         await page.goto(`${base}/admin/deliveries?subscription=${subscriptionId}&outcome=succeeded`);

@@ -313,6 +313,7 @@ export function RecoverPage({
   error?: string | undefined;
 }) {
   const base = `/admin/subscriptions/${subscription.id}/recover`;
+  const total = preview ? preview.requeued + preview.fannedOut : 0;
   return (
     <Layout title={`Recover failures of ${subscriptionName(subscription)}`} page={page}>
       <ErrorText message={error} />
@@ -326,16 +327,18 @@ export function RecoverPage({
       {preview ? (
         <Card title="Confirm">
           <p class="big" id="recover-count">
-            {preview.requeued + preview.fannedOut}
+            {total}
           </p>
           <p>
-            deliveries will be queued: {preview.requeued} failed or cancelled ones again, and {preview.fannedOut} for events of its types it
-            never had.
+            {total === 1 ? 'delivery' : 'deliveries'} will be queued: {preview.requeued} failed or cancelled again, and {preview.fannedOut}{' '}
+            for events of its types it never had.
           </p>
           <form method="post" action={base}>
             <Csrf token={page.csrfToken} />
             <input type="hidden" name="since" value={preview.since} />
-            <button type="submit">Re-queue {preview.requeued + preview.fannedOut} deliveries</button>
+            <button type="submit">
+              Re-queue {total} {total === 1 ? 'delivery' : 'deliveries'}
+            </button>
           </form>
         </Card>
       ) : null}
