@@ -160,6 +160,15 @@ describeEachDialect('admin portal over HTTP: sign-in, sessions, CSRF, headers, i
     expect(ok.status).to.equal(303);
     expect(await enabled()).to.equal(false);
 
+    const foreignSignIn = await fetch(`${portal.base}/admin/login`, {
+      method: 'POST',
+      headers: { ...FORM, origin: 'http://evil.example' },
+      body: form({ key: 'obx_anything' }),
+      redirect: 'manual',
+    });
+    expect(foreignSignIn.status).to.equal(403);
+    expect(foreignSignIn.headers.get('set-cookie')).to.equal(null);
+
     const noSession = await fetch(`${portal.base}/admin/subscriptions/${id}/enable`, {
       method: 'POST',
       headers: FORM,
