@@ -5,7 +5,8 @@ import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
-import { previewRecover, RecoverError, recoverDeliveries, resendDelivery } from '../delivery/delivery-store.js';
+import { previewRecover } from '../delivery/delivery-store.js';
+import { RecoverError, redelivery } from '../delivery/redelivery.js';
 import { registerAdminPortal } from '../admin/portal.js';
 import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
@@ -16,7 +17,10 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { RateLimiter } from './rate-limit.js';
-import { shareErrorSchema } from './schemas.js';
+import { envelope, shareErrorSchema } from './schemas.js';
+import { operationIdFor, publishDocument } from './openapi-document.js';
+import { registerEventTypeRoutes } from './event-type-routes.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import type { SubscriptionServices } from './subscription-service.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
@@ -45,17 +49,34 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   );
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'CRM outbox integration API',
         version,
         description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'webhook-signature',
+            description: "Webhook requests are signed with the subscription's secret (Standard Webhooks); verify before trusting them",
+          },
+        },
       },
     },
-    transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
+    // A route without `security` needs no key: the document says so with an empty list.
+    transform: ({ schema, url, route }) => ({
+      schema: { security: [], ...schema, operationId: operationIdFor(route.method as string, route.url) },
+      url,
+    }),
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? publishDocument(shareErrorSchema(document.openapiObject), { serverUrl: ctx.config.http.publicUrl ?? '/', envelope })
+        : document.swaggerObject,
   });
   const limiter = new RateLimiter(ctx.config.api.rateLimits, options.now);
   installAuth(app, {
@@ -68,6 +89,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   await registerHealthRoutes(app, ctx);
   await registerOpsRoutes(app, ctx);
   await registerEventRoutes(app, ctx.store);
+  await registerEventTypeRoutes(app);
   let subscriptions = options.subscriptions;
   if (!subscriptions) {
     const owned = subscriptionServices(ctx.store, ctx.config, options.lookup);
@@ -75,6 +97,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     subscriptions = owned.services;
   }
   await registerSubscriptionRoutes(app, ctx.store, subscriptions);
+  await registerDeliveryRoutes(app, ctx.store);
   if (ctx.config.admin.enabled) {
     const store = ctx.store;
     const now = options.now ?? Date.now;
@@ -87,12 +110,24 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
       hasScope,
       takeToken: (who, bucket) => limiter.take(who, bucket),
       subscriptions,
-      deliveries: {
-        resend: (id) => resendDelivery(store, id, new Date(now())),
-        recover: (id, since) => recoverDeliveries(store, id, since, new Date(now())),
-        previewRecover: (id, since) => previewRecover(store, id, since),
-        refusal: (error) => (error instanceof RecoverError ? error.message : undefined),
-      },
+      deliveries: (() => {
+        // The one resend/recover of the API and the CLI (src/delivery/redelivery.ts).
+        const service = redelivery(store, () => new Date(now()));
+        return {
+          resend: async (id: number) => {
+            try {
+              await service.resend(id);
+              return true;
+            } catch (error) {
+              if (error instanceof RecoverError && error.kind === 'not_found') return false;
+              throw error;
+            }
+          },
+          recover: (id: number, since: Date) => service.recover(id, since),
+          previewRecover: (id: number, since: Date) => previewRecover(store, id, since),
+          refusal: (error: unknown) => (error instanceof RecoverError ? error.message : undefined),
+        };
+      })(),
       captureSources: CAPTURE_SOURCES,
       now,
     });
