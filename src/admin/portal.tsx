@@ -136,6 +136,10 @@ export async function registerAdminPortal(app: FastifyInstance, deps: PortalDeps
 
   await app.register(
     async (portal) => {
+      // The portal's pages are not part of the integration API: kept out of its OpenAPI document.
+      portal.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
       await portal.register(cookie);
       await portal.register(formbody, { bodyLimit: 64 * 1024 });
 
