@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { isTransientDatabaseError } from '../service/outage.js';
 
 /** The one error body of every endpoint: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
@@ -82,6 +83,14 @@ export function installErrorHandlers(app: FastifyInstance, onUnexpected: (error:
     if (error.validation) return sendError(reply, describeValidation(error));
     const known = fromFastify(error);
     if (known) return sendError(reply, known);
+    // A store restart or failover is not the service's fault and passes by itself: pollers and
+    // integrations retry on 503 with Retry-After, where a 500 would read as a bug (and be logged as one).
+    if (isTransientDatabaseError(error)) {
+      return sendError(
+        reply,
+        new ApiError(503, 'store_unavailable', 'the store database is unavailable; retry shortly', undefined, { 'retry-after': '5' }),
+      );
+    }
     onUnexpected(error, `${request.method} ${request.routeOptions.url ?? request.url}`);
     return sendError(reply, new ApiError(500, 'internal_error', 'the service could not complete the request; see its log'));
   });

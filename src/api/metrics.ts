@@ -6,7 +6,7 @@ import type { CaptureMetrics } from '../capture/capture-metrics.js';
  * import these objects and update them; the API only serves them.
  */
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_process_' });
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_' });
 
 export const eventsCaptured = new Counter({
   name: 'outbox_events_captured_total',

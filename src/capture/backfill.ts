@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { appendEvents } from '../outbox/append-events.js';
+import { appendEvents, type DeliverTo } from '../outbox/append-events.js';
 import type { EventType } from '../outbox/event-types.js';
 import { buildEvents, maxKey, readKeyRange } from './engine.js';
 import { KEYED_EVENTS } from './events/index.js';
@@ -27,6 +27,7 @@ export async function backfill(
   since: string,
   types: readonly EventType[],
   onProgress: (p: BackfillProgress) => void = () => undefined,
+  deliverTo: DeliverTo = 'all',
 ): Promise<number> {
   const definitions = KEYED_EVENTS.filter((d) => types.includes(d.type));
   let written = 0;
@@ -59,6 +60,7 @@ export async function backfill(
           ctx.companyId,
           events.filter((e) => !existing.has(e.sourceKey)),
           ctx.now(),
+          deliverTo,
         );
         written += inserted;
         const last = (rows[rows.length - 1] as { key: number }).key;

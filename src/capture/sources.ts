@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { SourceObject } from './source-object.js';
 
-/** The CRM objects the ten events come from (../shared/SOURCE-SCHEMA.md), each read by its key. */
+/** The CRM objects the ten events come from (docs/source-contract.md), each read by its key. */
 export const clients: SourceObject = {
   name: 'dbo.Client',
   key: 'c.ClientID',

@@ -1,27 +1,22 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { version } from '../version.js';
-import { COMMANDS } from './commands/index.js';
-import { EXIT } from './exit-codes.js';
-import { refuseUnknownCommands } from './unknown-command.js';
+// The entry point checks the Node version before loading anything else: the CLI's libraries use
+// Node 22 features (undici throws a TypeError while loading on Node 20), so on an older Node a
+// static import would crash with a stack trace before any check could run.
+const REQUIRED_MAJOR = 22;
 
-const program = new Command()
-  .name('outbox')
-  .description('Captures CRM changes into an outbox and delivers them to webhooks and pollers.')
-  .version(version)
-  .option('-c, --config <file>', 'config file (JSON); default config/default.json, or OUTBOX_CONFIG')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-COMMANDS.forEach((register) => register(program));
-refuseUnknownCommands(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // --help and --version end through here with exit code 0; usage mistakes are config errors.
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.config);
-  }
-  throw error;
+const found = process.versions.node;
+if (Number(found.split('.')[0]) < REQUIRED_MAJOR) {
+  process.stderr.write(`error: Node.js ${REQUIRED_MAJOR} or newer is required (found ${found})\n`);
+  process.exit(2);
 }
+
+// `outbox ... | tee log` stopped with Ctrl-C closes the pipe before the service has stopped:
+// the remaining log lines are lost, but the shutdown (and the store) must still complete.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+await import('./program.js');
+export {};

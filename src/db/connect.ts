@@ -1,17 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, type Dialect, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as tarn from 'tarn';
 import tedious from 'tedious';
 import type { DatabaseTarget } from '../config/database-url.js';
 import { ConnectionError, describeConnectionFailure } from './connection-error.js';
+import { StoreBusyError } from './embedded/store-lock.js';
 import type { Db, SqlDialect } from './dialect.js';
 import { babelfishDialect } from './dialects/mssql/babelfish.js';
 import { isBabelfish } from './dialects/mssql/engine.js';
 import { mssqlDialect } from './dialects/mssql/index.js';
 import { postgresDialect } from './dialects/postgres/index.js';
+import { openEmbeddedStore } from './embedded/open-embedded.js';
+import type { StoreOwner } from './embedded/store-lock.js';
 import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
 import { PG_PARSERS } from './type-parsers.js';
@@ -21,6 +23,8 @@ export interface DatabaseOptions {
   role: string;
   connectTimeoutMs: number;
   poolMax: number;
+  /** An embedded store folder is served on loopback while this process holds it (the service). */
+  serveEmbedded?: boolean;
 }
 
 /** An open database: the query builder, its dialect, and where it is. */
@@ -29,6 +33,8 @@ export interface Database {
   readonly dialect: SqlDialect;
   readonly target: DatabaseTarget;
   readonly role: string;
+  /** An embedded store: where it is served (by this process, or by the one holding it). */
+  readonly embedded?: { served: { host: string; port: number } | null; heldBy: StoreOwner | null };
   close(): Promise<void>;
 }
 
@@ -39,19 +45,30 @@ export function dialectFor(target: DatabaseTarget): SqlDialect {
 /** Opens a pool (or the embedded database) and proves it answers, within connectTimeoutMs. */
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions): Promise<Database> {
   let db: Db;
+  let opened: OpenedDialect;
   try {
-    db = new Kysely({ dialect: await createKyselyDialect(target, options) });
+    opened = await createKyselyDialect(target, options);
+    db = new Kysely({ dialect: opened.dialect });
   } catch (error) {
+    if (error instanceof StoreBusyError) throw new ConnectionError(options.role, target, error.message);
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
+  const release = opened.release;
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      await release?.();
+    }
+  };
   let dialect: SqlDialect;
   try {
     dialect = await withTimeout(probeDialect(db, target), options.connectTimeoutMs + 1000);
   } catch (error) {
-    await db.destroy().catch(() => undefined);
+    await close().catch(() => undefined);
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
-  return { db, dialect, target, role: options.role, close: () => db.destroy() };
+  return { db, dialect, target, role: options.role, ...(opened.embedded ? { embedded: opened.embedded } : {}), close };
 }
 
 /** Proves the server answers, and tells SQL Server from Babelfish, which needs one statement of its own. */
@@ -63,15 +80,28 @@ async function probeDialect(db: Db, target: DatabaseTarget): Promise<SqlDialect>
   return (await isBabelfish(db)) ? babelfishDialect : mssqlDialect;
 }
 
-async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOptions) {
+interface OpenedDialect {
+  dialect: Dialect;
+  embedded?: Database['embedded'];
+  release?: () => Promise<void>;
+}
+
+/** How long a command waits for another command that holds the embedded store (not the service). */
+const EMBEDDED_WAIT_MS = 20_000;
+
+async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOptions): Promise<OpenedDialect> {
   switch (target.kind) {
     case 'pglite': {
-      if (target.dataDir !== null) mkdirSync(target.dataDir, { recursive: true });
-      const client = await PGlite.create({
-        ...(target.dataDir === null ? {} : { dataDir: target.dataDir }),
-        parsers: PG_PARSERS,
+      if (target.dataDir === null) {
+        const client = await PGlite.create({ parsers: PG_PARSERS });
+        return { dialect: new PGliteDialect(withSimpleQueries(client)) };
+      }
+      const store = await openEmbeddedStore(target.dataDir, {
+        serve: options.serveEmbedded === true,
+        waitMs: EMBEDDED_WAIT_MS,
+        wrap: withSimpleQueries,
       });
-      return new PGliteDialect(withSimpleQueries(client));
+      return { dialect: store.dialect, embedded: { served: store.served, heldBy: store.heldBy }, release: store.release };
     }
     case 'postgres': {
       const pool = new pg.Pool({
@@ -89,35 +119,37 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
       // checked-out ones (pg-pool detaches from those) through their own listener.
       pool.on('error', () => undefined);
       pool.on('connect', (client) => client.on('error', () => undefined));
-      return new PostgresDialect({ pool });
+      return { dialect: new PostgresDialect({ pool }) };
     }
     case 'mssql':
-      return new OriginalErrorMssqlDialect({
-        tarn: { ...tarn, options: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.connectTimeoutMs + 5000 } },
-        tedious: {
-          ...tedious,
-          // Kysely binds a JS Date as the legacy datetime type (3.33 ms steps); bind datetime2.
-          TYPES: { ...tedious.TYPES, DateTime: tedious.TYPES.DateTime2 },
-          Request: BigIntAsNumberRequest,
-          connectionFactory: () =>
-            new tedious.Connection({
-              server: target.server,
-              authentication: { type: 'default', options: { userName: target.user, password: target.password } },
-              options: {
-                database: target.database,
-                ...(target.port === null ? {} : { port: target.port }),
-                ...(target.instanceName ? { instanceName: target.instanceName } : {}),
-                encrypt: target.encrypt,
-                trustServerCertificate: target.trustServerCertificate,
-                connectTimeout: options.connectTimeoutMs,
-                requestTimeout: 0,
-                useUTC: true,
-                appName: 'crm-outbox',
-                abortTransactionOnError: true,
-              },
-            }),
-        },
-      });
+      return {
+        dialect: new OriginalErrorMssqlDialect({
+          tarn: { ...tarn, options: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.connectTimeoutMs + 5000 } },
+          tedious: {
+            ...tedious,
+            // Kysely binds a JS Date as the legacy datetime type (3.33 ms steps); bind datetime2.
+            TYPES: { ...tedious.TYPES, DateTime: tedious.TYPES.DateTime2 },
+            Request: BigIntAsNumberRequest,
+            connectionFactory: () =>
+              new tedious.Connection({
+                server: target.server,
+                authentication: { type: 'default', options: { userName: target.user, password: target.password } },
+                options: {
+                  database: target.database,
+                  ...(target.port === null ? {} : { port: target.port }),
+                  ...(target.instanceName ? { instanceName: target.instanceName } : {}),
+                  encrypt: target.encrypt,
+                  trustServerCertificate: target.trustServerCertificate,
+                  connectTimeout: options.connectTimeoutMs,
+                  requestTimeout: 0,
+                  useUTC: true,
+                  appName: 'crm-outbox',
+                  abortTransactionOnError: true,
+                },
+              }),
+          },
+        }),
+      };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 
 /**
- * The CRM's objects (../shared/SOURCE-SCHEMA.md). The service only reads them; the demo
+ * The CRM's objects (docs/source-contract.md). The service only reads them; the demo
  * simulator is the one writer. Datetime columns hold the CRM server's local wall clock without
  * offset: they read as a 'YYYY-MM-DD HH:mm:ss.SSS' string on PostgreSQL and as a Date whose UTC
  * fields are that wall clock on SQL Server (tedious with useUTC). src/db/wall-clock.ts reads both.

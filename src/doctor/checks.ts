@@ -39,6 +39,10 @@ const SOURCE_OBJECTS = [
 const STORE_TABLES = [
   'integration.OutboxEvent',
   'integration.CaptureWatermark',
+  'integration.CaptureGapRange',
+  'integration.CaptureGapExpired',
+  'integration.CaptureInvoiceStatus',
+  'integration.CaptureBackfill',
   'integration.WebhookSubscription',
   'integration.WebhookDelivery',
   'integration.DeliveryAttempt',
@@ -69,8 +73,11 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
   try {
     if (store) {
       await tls('store', store, results);
-      await schemaCheck(store, results);
-      await privileges('store', store, STORE_TABLES, STORE_PRIVILEGES, results);
+      const pending = await schemaCheck(store, results);
+      if (pending === 0) {
+        // What `outbox run` needs when nothing is pending: it reads the migration log and works the tables.
+        await privileges('store', store, STORE_TABLES, STORE_PRIVILEGES, results, ['integration.SchemaMigration']);
+      } else if (pending !== null) await migrationRights(store, pending, results);
       await clockCheck(store, now, results);
     }
     if (source) {
@@ -137,7 +144,8 @@ async function tls(role: string, database: Database, results: CheckResult[]): Pr
   } else results.push({ name: `${role} TLS`, ok: true, warn: true, detail: 'the server did not say whether the connection is encrypted' });
 }
 
-async function schemaCheck(store: Database, results: CheckResult[]): Promise<void> {
+/** Returns how many migrations are pending, or null when the state cannot be read. */
+async function schemaCheck(store: Database, results: CheckResult[]): Promise<number | null> {
   try {
     const state = await readSchemaState(store);
     if (state.pending.length === 0) results.push({ name: 'store schema', ok: true, detail: `version ${state.current}, current` });
@@ -145,10 +153,11 @@ async function schemaCheck(store: Database, results: CheckResult[]): Promise<voi
       results.push({
         name: 'store schema',
         ok: false,
-        detail: `version ${state.current} of ${state.latest}`,
-        fix: "run 'outbox migrate', or have a DBA run 'outbox migrate --print'",
+        detail: state.current === 0 ? 'the integration schema does not exist yet' : `version ${state.current} of ${state.latest}`,
+        fix: "run 'outbox migrate' (or start the service, which migrates), or have a DBA run 'outbox migrate --print'",
       });
     }
+    return state.pending.length;
   } catch (error) {
     results.push({
       name: 'store schema',
@@ -156,7 +165,25 @@ async function schemaCheck(store: Database, results: CheckResult[]): Promise<voi
       detail: (error as Error).message,
       fix: 'see the message; restore the migration files of this release',
     });
+    return null;
   }
+}
+
+/** With migrations pending, `outbox run` applies them first: the login needs DDL rights for that. */
+async function migrationRights(store: Database, pending: number, results: CheckResult[]): Promise<void> {
+  const can = await store.dialect.doctor.canMigrate(store.db).catch(() => false);
+  results.push({
+    name: 'store rights',
+    ok: can,
+    detail: can
+      ? `not checked table by table until the schema exists; the login may apply the ${pending} pending migration(s)`
+      : `the login cannot apply the ${pending} pending migration(s) (no right to create the schema or its tables)`,
+    ...(can
+      ? {}
+      : {
+          fix: "have a DBA run 'outbox migrate --print' (or 'outbox migrate' with a login that may), then start with 'outbox run --no-migrate'",
+        }),
+  });
 }
 
 async function privileges(
@@ -165,8 +192,13 @@ async function privileges(
   objects: readonly string[],
   wanted: TablePrivilege[],
   results: CheckResult[],
+  readOnly: readonly string[] = [],
 ): Promise<void> {
   const missing: string[] = [];
+  for (const object of readOnly) {
+    const ok = await database.dialect.doctor.hasPrivilege(database.db, object, 'SELECT').catch(() => false);
+    if (!ok) missing.push(`SELECT on ${object}`);
+  }
   for (const object of objects) {
     for (const privilege of wanted) {
       const ok = await database.dialect.doctor.hasPrivilege(database.db, object, privilege).catch(() => false);
@@ -174,7 +206,8 @@ async function privileges(
     }
   }
   if (missing.length === 0) {
-    results.push({ name: `${role} rights`, ok: true, detail: `${wanted.join(', ')} on ${objects.length} objects` });
+    const extra = readOnly.length ? `, SELECT on ${readOnly.length} more` : '';
+    results.push({ name: `${role} rights`, ok: true, detail: `${wanted.join(', ')} on ${objects.length} objects${extra}` });
   } else {
     results.push({
       name: `${role} rights`,
@@ -215,9 +248,21 @@ async function timeZoneCheck(source: Database, zone: string, now: () => Date, re
       name: 'source time zone',
       ok: false,
       detail: `${zone}: the source server's local time ${clock.local} is ${minutesOff} minutes off when read in that zone`,
-      fix: "set source.timezone (OUTBOX_SOURCE_TIMEZONE) to the zone the CRM's server runs in, e.g. America/New_York",
+      fix: `set source.timezone (OUTBOX_SOURCE_TIMEZONE) to the zone the CRM's server runs in: ${zonesMatching(clock.local, zone, now())}`,
     });
   }
+}
+
+/** Zones whose wall clock reads like the server's now, other than the one configured. */
+function zonesMatching(serverLocal: string, configured: string, now: Date): string {
+  const minutes = DateTime.fromISO(serverLocal, { zone: 'UTC' }).diff(DateTime.fromJSDate(now), 'minutes').minutes;
+  const offset = Math.round(minutes / 15) * 15;
+  const hours = `${Math.floor(Math.abs(offset) / 60)}`.padStart(2, '0');
+  const label = `UTC${offset < 0 ? '-' : '+'}${hours}:${`${Math.abs(offset) % 60}`.padStart(2, '0')}`;
+  const zones = Intl.supportedValuesOf('timeZone').filter(
+    (name) => name !== configured && name.includes('/') && DateTime.fromJSDate(now).setZone(name).offset === offset,
+  );
+  return `its clock reads ${label} now${zones.length ? `, e.g. ${zones.slice(0, 3).join(', ')}` : ''}`;
 }
 
 async function subscriptionChecks(store: Database, probe: (url: string) => Promise<number>, results: CheckResult[]): Promise<void> {

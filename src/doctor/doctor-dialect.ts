@@ -9,6 +9,8 @@ export interface DoctorDialect {
   serverClock(db: Db): Promise<{ utc: Date; local: string }>;
   /** Whether the login holds the privilege on a table or view ('schema.Name'). */
   hasPrivilege(db: Db, object: string, privilege: TablePrivilege): Promise<boolean>;
+  /** Whether the login may apply migrations: create the integration schema, or tables in it. */
+  canMigrate(db: Db): Promise<boolean>;
   /** Whether the connection is encrypted (TLS), when the server can tell. */
   encrypted(db: Db): Promise<boolean | null>;
 }

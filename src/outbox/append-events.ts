@@ -25,9 +25,12 @@ export interface AppendResult {
   newestUtc: Date | undefined;
 }
 
+/** Which subscriptions get deliveries of appended events: every one whose types take them, none, or these. */
+export type DeliverTo = 'all' | 'none' | readonly number[];
+
 /**
  * Writes events into the outbox and, in the same transaction, queues one delivery per enabled
- * subscription whose types take each event. Duplicate (type, sourceKey) pairs are skipped, so a
+ * subscription (of `deliverTo`) whose types take each event. Duplicate (type, sourceKey) pairs are skipped, so a
  * re-read of the source is harmless. A subscription created later does not get these events.
  */
 export async function appendEvents(
@@ -36,14 +39,19 @@ export async function appendEvents(
   companyId: number,
   events: readonly NewEvent[],
   now: Date = new Date(),
+  deliverTo: DeliverTo = 'all',
 ): Promise<AppendResult> {
   const byType = new Map<EventType, number>();
   if (events.length === 0) return { inserted: 0, deliveries: 0, byType, newestUtc: undefined };
-  const subscriptions = await trx
-    .selectFrom('integration.WebhookSubscription')
-    .select(['SubscriptionId', 'EventTypes'])
-    .where('Enabled', '=', true)
-    .execute();
+  const subscriptions =
+    deliverTo === 'none' || (deliverTo !== 'all' && deliverTo.length === 0)
+      ? []
+      : await trx
+          .selectFrom('integration.WebhookSubscription')
+          .select(['SubscriptionId', 'EventTypes'])
+          .where('Enabled', '=', true)
+          .$if(deliverTo !== 'all', (q) => q.where('SubscriptionId', 'in', deliverTo as readonly number[]))
+          .execute();
   let inserted = 0;
   let deliveries = 0;
   const chunk = dialect.outbox.eventsPerStatement;

@@ -9,11 +9,17 @@ export interface OpenDatabases {
   close(): Promise<void>;
 }
 
-export async function openStore(config: Config): Promise<Database> {
+export interface OpenOptions {
+  /** Serve an embedded store to other `outbox` commands while this process holds it. */
+  serveEmbedded?: boolean;
+}
+
+export async function openStore(config: Config, options: OpenOptions = {}): Promise<Database> {
   return openDatabase(parseDatabaseUrl(config.store.url), {
     role: 'store',
     connectTimeoutMs: config.store.connectTimeoutMs,
     poolMax: config.store.poolMax,
+    serveEmbedded: options.serveEmbedded === true,
   });
 }
 
@@ -33,8 +39,8 @@ export async function openCurrentStore(config: Config): Promise<Database> {
 }
 
 /** Opens the store and the source; one pool serves both when they are the same database. */
-export async function openDatabases(config: Config): Promise<OpenDatabases> {
-  const store = await openStore(config);
+export async function openDatabases(config: Config, options: OpenOptions = {}): Promise<OpenDatabases> {
+  const store = await openStore(config, options);
   if (config.source.url === null || config.source.url === config.store.url) {
     return { store, source: store, close: () => store.close() };
   }

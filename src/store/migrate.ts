@@ -67,9 +67,14 @@ function verifyChecksums(files: MigrationFile[], applied: AppliedMigration[]): v
   }
 }
 
-/** Applies every pending file, each in its own transaction under the migration lock. */
+/**
+ * Applies every pending file, each in its own transaction under the migration lock. With nothing
+ * pending it runs no DDL at all, so a login with only the rights the service needs to run
+ * (sql/README.md) can start it.
+ */
 export async function migrate(store: Database, logger: Logger): Promise<MigrationFile[]> {
   const { dialect, db } = store;
+  if ((await readSchemaState(store)).pending.length === 0) return [];
   await db.transaction().execute(async (trx) => {
     await dialect.lockForTransaction(trx, MIGRATION_LOCK, true);
     for (const batch of dialect.migration.splitBatches(dialect.migration.bootstrapScript())) {

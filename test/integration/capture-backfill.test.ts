@@ -43,6 +43,54 @@ describeEachDialect(
       expect(events.every((e) => e.metadata['backfill'] === true)).to.equal(true);
       expect(await db.db.selectFrom('integration.CaptureBackfill').select('SourceName').execute()).to.deep.equal([]);
     });
+
+    it('queues deliveries only to the subscriptions chosen with --deliver: none, or a list of ids', async () => {
+      const db = suite.db;
+      const subscribe = (url: string) =>
+        db.dialect.insertReturningId(
+          db.db,
+          'integration.WebhookSubscription',
+          { Url: url, EventTypes: '*', Secret: 'whsec_x' },
+          'SubscriptionId',
+        );
+      const first = await subscribe('http://one.example/');
+      const second = await subscribe('http://two.example/');
+      const addClient = (day: string) =>
+        db.db
+          .insertInto('dbo.Client')
+          .values({
+            FirstName: 'Hist',
+            LastName: day,
+            Email: null,
+            Phone: null,
+            StatusID: 42,
+            EmployeeID: 7,
+            AffiliateID: null,
+            LeadSource: null,
+            CreatedDate: `2026-02-${day} 09:00:00`,
+          })
+          .execute();
+      const deliveriesOf = async (subscriptionId: number) =>
+        (await db.db.selectFrom('integration.WebhookDelivery').select('EventId').where('SubscriptionId', '=', subscriptionId).execute())
+          .length;
+      const ctx = testCaptureContext(db, { batchSize: 10 });
+      await addClient('01');
+      await addClient('02');
+      await captureAll(ctx); // live capture queues them to both; forget that, as if they were history
+      const forget = async () => {
+        await db.db.deleteFrom('integration.WebhookDelivery').execute();
+        await db.db.deleteFrom('integration.OutboxEvent').execute();
+      };
+      await forget();
+      const toNobody = await backfill(ctx, '2026-02-01', ['client.created'], undefined, 'none');
+      expect(toNobody).to.be.greaterThan(0);
+      expect([await deliveriesOf(first), await deliveriesOf(second)]).to.deep.equal([0, 0]);
+      await forget();
+      const written = await backfill(ctx, '2026-02-01', ['client.created'], undefined, [second]);
+      expect(written).to.equal(toNobody);
+      expect(await deliveriesOf(first)).to.equal(0);
+      expect(await deliveriesOf(second)).to.equal(written);
+    });
   },
   { demoCrm: true },
 );

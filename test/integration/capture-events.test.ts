@@ -3,7 +3,7 @@ import type { Database } from '../../src/db/connect.js';
 import { captureAll, eventsOf, testCaptureContext } from '../support/capture.js';
 import { describeEachDialect } from '../support/databases.js';
 
-/** The sample payloads of ../shared/seeds/sample-payloads.txt, ids aside. */
+/** The sample payloads of the event catalog the CRM team published, ids aside. */
 const SAMPLES = {
   'client.created': {
     first_name: 'Jane',

@@ -1,3 +1,4 @@
+import { isBabelfish } from '../../src/db/dialects/mssql/engine.js';
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
@@ -313,7 +314,13 @@ describeEachDialect('webhook delivery', (suite) => {
     );
   });
 
-  it('a batch the store refuses for one row is written row by row: that row without its body, the others as they are', async () => {
+  it('a batch the store refuses for one row is written row by row: that row without its body, the others as they are', async function () {
+    if (suite.dialect === 'mssql' && (await isBabelfish(suite.db.db))) {
+      // SQL Server's nvarchar keeps U+0000 (the case below checks it is stored there); Babelfish
+      // refuses it inside OPENJSON with an unmapped error (33557097), which no SQL Server returns.
+      console.log('      skipped on Babelfish: it refuses U+0000 in JSON text, which SQL Server stores');
+      this.skip();
+    }
     const good = await subscribe(`${receiver.url}/good`);
     const bad = await subscribe(`${receiver.url}/bad`);
     await append(2);
@@ -367,7 +374,7 @@ describeEachDialect('webhook delivery', (suite) => {
     await append(2);
     const rename = (from: string, to: string) =>
       suite.dialect === 'mssql'
-        ? sql.raw(`EXEC sp_rename 'integration.${from}', '${to}'`).execute(suite.db.db)
+        ? sql.raw(`EXEC sp_rename 'integration.${from}', '${to}', 'OBJECT'`).execute(suite.db.db)
         : sql.raw(`ALTER TABLE integration."${from}" RENAME TO "${to}"`).execute(suite.db.db);
     await rename('DeliveryAttempt', 'DeliveryAttemptAway');
     const { drain } = dispatcher({ logger });

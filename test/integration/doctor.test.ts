@@ -14,7 +14,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
-const byName = (results: { name: string; ok: boolean; detail: string }[], name: string) => {
+const byName = (results: { name: string; ok: boolean; detail: string; fix?: string }[], name: string) => {
   const found = results.find((r) => r.name === name);
   if (!found) throw new Error(`no check named ${name}: ${results.map((r) => r.name).join(', ')}`);
   return found;
@@ -131,6 +131,14 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const zone = byName(results, 'source time zone');
       expect(zone.ok).to.equal(false);
       expect(zone.detail).to.match(/840 minutes off|-840 minutes off/);
+      // The server runs in UTC: the fix names zones at UTC+00:00 now, never the one configured.
+      expect(zone.fix).to.match(/its clock reads UTC\+00:00 now, e\.g\. \w+\/\w+/);
+      expect(zone.fix).not.to.contain('Kiritimati');
+    });
+
+    it('checks every table outbox run works, the migration log included', async () => {
+      const results = await runDoctor(validateConfig({ store: { url } }), { probeUrl: async () => 200 });
+      expect(byName(results, 'store rights').detail).to.equal('SELECT, INSERT, UPDATE, DELETE on 10 objects, SELECT on 1 more');
     });
 
     it('exits 1 from the command line when a check fails, one line per check', async () => {
@@ -143,6 +151,22 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
   });
 }
+
+describe('outbox doctor before outbox migrate [pglite]', function () {
+  this.timeout(60_000);
+  it('says to run outbox migrate rather than listing rights on tables that do not exist yet', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-doctor-new-'));
+    try {
+      const result = await runCli(['doctor'], { OUTBOX_STORE_URL: `pglite:${path.join(dir, 'store')}` });
+      expect(result.stdout).to.match(/^FAIL\s+store schema\s+the integration schema does not exist yet/m);
+      expect(result.stdout).to.match(/fix: run 'outbox migrate'/);
+      expect(result.stdout).to.match(/^ok\s+store rights\s+not checked table by table until the schema exists/m);
+      expect(result.stdout).not.to.match(/store rights\s+missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('outbox doctor on a broken configuration', function () {
   this.timeout(60_000);

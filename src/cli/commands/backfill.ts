@@ -6,10 +6,12 @@ import { openDatabases } from '../../service/databases.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { action } from '../action.js';
+import { DELIVER_HELP, deliverySummary, parseDeliver } from '../deliver-option.js';
 
 interface BackfillOptions {
   since: string;
   events?: string;
+  deliver?: string;
 }
 
 /** One line redrawn in place on a terminal; plain lines per object elsewhere (logs, pipes). */
@@ -38,8 +40,10 @@ export function registerBackfillCommand(program: Command): void {
       '--events <types>',
       `comma-separated event types (default: all that have history: ${EVENT_TYPES.filter((t) => t !== 'invoice.status_changed').join(',')})`,
     )
+    .option('--deliver <who>', DELIVER_HELP)
     .action(
       action(async (options: BackfillOptions, command: Command) => {
+        const deliverTo = parseDeliver(options.deliver);
         const { config, logger } = loadCliContext(command.optsWithGlobals());
         if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since))
           throw new UsageError(`--since must be a date YYYY-MM-DD, got ${JSON.stringify(options.since)}`);
@@ -52,11 +56,17 @@ export function registerBackfillCommand(program: Command): void {
         if (unknown.length > 0) throw new UsageError(`--events: unknown event type(s) ${unknown.join(', ')}`);
         const databases = await openDatabases(config);
         try {
+          process.stderr.write(
+            `backfill since ${options.since} (the CRM's local date) of ${types.join(', ')}\n` +
+              `pollers: the events appear at the end of GET /api/v1/events, with metadata.backfill = true\n` +
+              `${await deliverySummary(databases.store, deliverTo, types)}\n`,
+          );
           const written = await backfill(
             captureContext(config, databases.source, databases.store, logger),
             options.since,
             types as EventType[],
             progressPrinter(),
+            deliverTo,
           );
           logger.info(`backfill since ${options.since} wrote ${written} event(s)`, { component: 'backfill' });
         } finally {

@@ -9,6 +9,8 @@ import { assertSchemaCurrent, migrate } from '../../store/migrate.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { action } from '../action.js';
+import { HttpServer } from '../../api/server.js';
+import { nextSteps } from '../next-steps.js';
 
 interface RunOptions {
   demo?: boolean;
@@ -29,7 +31,7 @@ export function registerRunCommand(program: Command): void {
             '--demo writes demo tables and activity into the source database, so it runs only when source.url is not set (the store is the demo CRM)',
           );
         }
-        const databases = await openDatabases(config);
+        const databases = await openDatabases(config, { serveEmbedded: true });
         try {
           if (options.migrate) await migrate(databases.store, logger);
           const schema = await assertSchemaCurrent(databases.store);
@@ -42,7 +44,8 @@ export function registerRunCommand(program: Command): void {
           throw error;
         }
         const ctx: ServiceContext = { config, logger, store: databases.store, source: databases.source };
-        const service = new Service(ctx, buildComponents(ctx, { demo: options.demo === true }), databases.close);
+        const components = buildComponents(ctx, { demo: options.demo === true });
+        const service = new Service(ctx, components, databases.close);
         const stopped = new Promise<void>((resolve) => {
           onShutdownSignal(logger, async () => {
             await service.stop();
@@ -51,6 +54,17 @@ export function registerRunCommand(program: Command): void {
         });
         await service.start();
         logger.info(`service running${options.demo ? ' with the demo CRM' : ''}; Ctrl-C stops it`, { component: 'service' });
+        const http = components.find((component): component is HttpServer => component instanceof HttpServer);
+        const served = databases.store.embedded?.served;
+        if (served) {
+          logger.info(`other outbox commands reach this embedded store through the service (127.0.0.1:${served.port}) while it runs`, {
+            component: 'service',
+          });
+        }
+        if (http?.address) {
+          for (const line of nextSteps(http.address, command.optsWithGlobals<{ config?: string }>().config))
+            logger.info(line, { component: 'service' });
+        }
         await stopped;
         logger.info('service stopped', { component: 'service' });
       }),

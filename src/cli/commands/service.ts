@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -8,6 +9,16 @@ import { serviceManager } from '../../service/install/platform.js';
 import { renderSystemdUnit, type UnitValues } from '../../service/install/systemd-unit.js';
 
 const INSTALL_DIR = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/[\\/]$/, '');
+
+/** The dedicated account the unit runs as must exist; if not, says how to create it. */
+function missingServiceAccount(user: string): string | null {
+  try {
+    execFileSync('id', ['-u', user], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `the service account '${user}' does not exist: create it with 'sudo useradd --system --user-group --home-dir /var/lib/${user} --create-home --shell /usr/sbin/nologin ${user}', or give --user NAME`;
+  }
+}
 
 export function registerServiceCommand(program: Command): void {
   const service = program
@@ -31,10 +42,13 @@ export function registerServiceCommand(program: Command): void {
           user: options.user,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         };
+        const missingAccount = process.platform === 'win32' ? null : missingServiceAccount(options.user);
         if (options.print) {
           process.stdout.write(renderSystemdUnit(values));
+          if (missingAccount) process.stderr.write(`note: ${missingAccount}\n`);
           return;
         }
+        if (missingAccount) throw new UsageError(missingAccount);
         process.stdout.write(`${await serviceManager().install(values)}\n`);
       }),
     );

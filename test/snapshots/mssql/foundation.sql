@@ -2,6 +2,7 @@
 -- regenerate with UPDATE_SNAPSHOTS=1 npm test and read the diff before committing.
 
 -- == migrate: bootstrap, then apply pending files ==
+select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
 BEGIN TRANSACTION;
 DECLARE @granted int;
     EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',

@@ -24,6 +24,13 @@ export const mssqlDoctor: DoctorDialect = {
     return result.rows[0]?.ok === 1;
   },
 
+  async canMigrate(db) {
+    const result = await sql<{ ok: number }>`SELECT CASE WHEN HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE TABLE') = 1
+        AND (CASE WHEN SCHEMA_ID(N'integration') IS NULL THEN HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE SCHEMA')
+                  ELSE HAS_PERMS_BY_NAME(N'integration', N'SCHEMA', N'ALTER') END) = 1 THEN 1 ELSE 0 END AS ok`.execute(db);
+    return result.rows[0]?.ok === 1;
+  },
+
   async encrypted(db) {
     const result = await sql<{ e: string }>`SELECT encrypt_option AS e FROM sys.dm_exec_connections WHERE session_id = @@SPID`.execute(db);
     const value = result.rows[0]?.e;

@@ -25,6 +25,13 @@ export const postgresDoctor: DoctorDialect = {
     return result.rows[0]?.ok === true;
   },
 
+  async canMigrate(db) {
+    const result = await sql<{ ok: boolean }>`SELECT CASE WHEN to_regnamespace('integration') IS NULL
+        THEN has_database_privilege(current_database(), 'CREATE')
+        ELSE has_schema_privilege('integration', 'CREATE') END AS ok`.execute(db);
+    return result.rows[0]?.ok === true;
+  },
+
   async encrypted(db) {
     // pg_stat_ssl answers for the server's backends; PGlite has no network and no such view.
     try {
