@@ -6,8 +6,13 @@ import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
+import { previewRecover } from '../delivery/delivery-store.js';
+import { RecoverError, redelivery } from '../delivery/redelivery.js';
+import { registerAdminPortal } from '../admin/portal.js';
+import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
-import { FAILED_AUTH_BUCKET, installAuth } from './auth.js';
+import { verifyApiKey } from './api-keys.js';
+import { FAILED_AUTH_BUCKET, hasScope, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { EventWatch } from './event-watch.js';
@@ -84,9 +89,10 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
         ? publishDocument(shareErrorSchema(document.openapiObject), { serverUrl: ctx.config.http.publicUrl ?? '/', envelope })
         : document.swaggerObject,
   });
+  const limiter = new RateLimiter(ctx.config.api.rateLimits, options.now);
   installAuth(app, {
     store: ctx.store,
-    limiter: new RateLimiter(ctx.config.api.rateLimits, options.now),
+    limiter,
     keyCacheMs: ctx.config.api.keyCacheMs,
     addressLimiter: new RateLimiter({ [FAILED_AUTH_BUCKET]: ctx.config.api.failedAuthPerAddress }, options.now),
     ...(options.now ? { now: options.now } : {}),
@@ -108,6 +114,40 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   }
   await registerSubscriptionRoutes(app, ctx.store, subscriptions);
   await registerDeliveryRoutes(app, ctx.store);
+  if (ctx.config.admin.enabled) {
+    const store = ctx.store;
+    const now = options.now ?? Date.now;
+    await registerAdminPortal(app, {
+      store,
+      logger: ctx.logger,
+      env: ctx.config.env,
+      sessionIdleMinutes: ctx.config.admin.sessionIdleMinutes,
+      verifyKey: (presented) => verifyApiKey(store, presented),
+      hasScope,
+      takeToken: (who, bucket) => limiter.take(who, bucket),
+      subscriptions,
+      deliveries: (() => {
+        // The one resend/recover of the API and the CLI (src/delivery/redelivery.ts).
+        const service = redelivery(store, () => new Date(now()));
+        return {
+          resend: async (id: number) => {
+            try {
+              await service.resend(id);
+              return true;
+            } catch (error) {
+              if (error instanceof RecoverError && error.kind === 'not_found') return false;
+              throw error;
+            }
+          },
+          recover: (id: number, since: Date) => service.recover(id, since),
+          previewRecover: (id: number, since: Date) => previewRecover(store, id, since),
+          refusal: (error: unknown) => (error instanceof RecoverError ? error.message : undefined),
+        };
+      })(),
+      captureSources: CAPTURE_SOURCES,
+      now,
+    });
+  }
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

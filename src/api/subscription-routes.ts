@@ -62,7 +62,7 @@ function view(s: Subscription, secret?: string): Record<string, unknown> {
 }
 
 /** Lowercase, deduplicated, each a catalog type or pattern. */
-function normaliseTypes(types: readonly string[]): string[] {
+export function normaliseTypes(types: readonly string[]): string[] {
   const normal = [...new Set(types.map((t) => t.trim().toLowerCase()))];
   const bad = normal.filter((t) => !isValidPattern(t));
   if (bad.length > 0) {

@@ -196,6 +196,14 @@ export const configSchema = z.strictObject({
         .default([]),
     })
     .prefault({}),
+  admin: z
+    .strictObject({
+      /** The portal at /admin; off, it answers 404 there. */
+      enabled: z.boolean().default(true),
+      /** A portal session ends after this long without a request. */
+      sessionIdleMinutes: z.number().positive().max(1440).default(30),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       eventsPerSecond: z.number().positive().max(10000).default(2),

@@ -143,6 +143,15 @@ export interface ApiKeyTable {
   RevokedUtc: Timestamp | null;
 }
 
+export interface AdminSessionTable {
+  /** SHA-256 of the session cookie's token, hex (migration 0010). */
+  SessionHash: string;
+  ApiKeyId: number;
+  CsrfToken: string;
+  CreatedUtc: CreatedTimestamp;
+  LastSeenUtc: Timestamp;
+}
+
 export interface StoreTables {
   'integration.SchemaMigration': SchemaMigrationTable;
   'integration.OutboxEvent': OutboxEventTable;
@@ -155,4 +164,5 @@ export interface StoreTables {
   'integration.WebhookDelivery': WebhookDeliveryTable;
   'integration.DeliveryAttempt': DeliveryAttemptTable;
   'integration.ApiKey': ApiKeyTable;
+  'integration.AdminSession': AdminSessionTable;
 }

@@ -239,3 +239,46 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
     return { requeued: Number(requeued.numUpdatedRows), fannedOut };
   });
 }
+
+/**
+ * What `recoverDeliveries` would do now, without doing it: the failed and cancelled deliveries it
+ * would re-queue and the events of the subscription's types it never had. The portal shows it
+ * before a person confirms.
+ */
+export async function previewRecover(store: Database, subscriptionId: number, since: Date): Promise<RequeueResult | undefined> {
+  const subscription = await store.db
+    .selectFrom('integration.WebhookSubscription')
+    .select(['EventTypes'])
+    .where('SubscriptionId', '=', subscriptionId)
+    .executeTakeFirst();
+  if (!subscription) return undefined;
+  const requeued = await store.db
+    .selectFrom('integration.WebhookDelivery')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('SubscriptionId', '=', subscriptionId)
+    .where('Status', 'in', ['failed', 'cancelled'])
+    .where('EventId', 'in', (eb) => eb.selectFrom('integration.OutboxEvent').select('EventId').where('CreatedUtc', '>=', since))
+    .executeTakeFirstOrThrow();
+  const types = EVENT_TYPES.filter((type) => subscriptionTakes(subscription.EventTypes, type));
+  let fannedOut = 0;
+  if (types.length > 0) {
+    const missing = await store.db
+      .selectFrom('integration.OutboxEvent as e')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('e.CreatedUtc', '>=', since)
+      .where('e.EventType', 'in', types)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('integration.WebhookDelivery as d')
+              .select('d.DeliveryId')
+              .whereRef('d.EventId', '=', 'e.EventId')
+              .where('d.SubscriptionId', '=', subscriptionId),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    fannedOut = Number(missing.n);
+  }
+  return { requeued: Number(requeued.n), fannedOut };
+}

@@ -14,6 +14,20 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** One line per type, from the event catalog, for people choosing what to subscribe to. */
+export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
+  'lead.created': 'A new lead has been captured.',
+  'client.created': 'A new client was enrolled.',
+  'client.status_changed': 'A client moved to a different stage of their lifecycle.',
+  'affiliate.created': 'A new referral partner was added.',
+  'invoice.created': 'A new invoice was generated for a client.',
+  'invoice.status_changed': "An invoice's payment status changed (Unpaid to Paid, …).",
+  'payment.succeeded': 'A payment was processed successfully.',
+  'payment.failed': 'A payment attempt was declined.',
+  'document.uploaded': 'A file was added to a client record (credit report, ID, utility bill, …).',
+  'agreement.signed': 'A client electronically signed a required document.',
+};
+
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value.toLowerCase());
 }

@@ -8,6 +8,7 @@ import { invoiceCreated } from './invoice-created.js';
 import { leadCreated } from './lead-created.js';
 import { paymentFailed } from './payment-failed.js';
 import { paymentSucceeded } from './payment-succeeded.js';
+import { invoices } from '../sources.js';
 
 /**
  * The nine events read by key from one source object each. The tenth, invoice.status_changed,
@@ -24,3 +25,12 @@ export const KEYED_EVENTS: readonly EventDefinition[] = [
   documentUploaded,
   agreementSigned,
 ];
+
+/** Each source object and the event types read from it, for views of capture per source. */
+export const CAPTURE_SOURCES: readonly { name: string; types: readonly string[] }[] = (() => {
+  const bySource = new Map<string, string[]>();
+  for (const definition of KEYED_EVENTS)
+    bySource.set(definition.source.name, [...(bySource.get(definition.source.name) ?? []), definition.type]);
+  bySource.set(invoices.name, [...(bySource.get(invoices.name) ?? []), 'invoice.status_changed']);
+  return [...bySource].map(([name, types]) => ({ name, types }));
+})();

@@ -259,6 +259,34 @@ insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") valu
 -- before this migration or outside the API: only admin keys manage those.
 ALTER TABLE integration.WebhookSubscription ADD OwnerKeyId bigint NULL;;
 COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- The admin portal (/admin). A browser session is a row, not process memory, so several service
+-- instances behind one address share sign-ins, sign-out ends the session everywhere at once, and
+-- revoking the API key that opened it ends it too (the session references the key).
+-- SessionHash: SHA-256 of the cookie's random token (the token itself is never stored).
+-- CsrfToken: the value every portal form must send back with a state-changing request.
+-- LastSeenUtc: the idle expiry (admin.sessionIdleMinutes) runs from it.
+CREATE TABLE integration.AdminSession (
+  SessionHash nchar(64)     NOT NULL CONSTRAINT PK_AdminSession PRIMARY KEY CLUSTERED,
+  ApiKeyId    bigint        NOT NULL CONSTRAINT FK_AdminSession_ApiKey REFERENCES integration.ApiKey (ApiKeyId) ON DELETE CASCADE,
+  CsrfToken   nvarchar(64)  NOT NULL,
+  CreatedUtc  datetime2(3)  NOT NULL CONSTRAINT DF_AdminSession_CreatedUtc DEFAULT SYSUTCDATETIME(),
+  LastSeenUtc datetime2(3)  NOT NULL
+);;
+CREATE NONCLUSTERED INDEX IX_AdminSession_LastSeenUtc ON integration.AdminSession (LastSeenUtc);
+-- The portal's event list within a time range, newest first (keyset on CreatedUtc, EventId), and
+-- the overview's events per type over 24 h, counted from this index alone.
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_CreatedUtc_Id ON integration.OutboxEvent (CreatedUtc, EventId) INCLUDE (EventType);;
+COMMIT TRANSACTION;
 
 -- == schema state ==
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
