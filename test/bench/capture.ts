@@ -10,9 +10,10 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { captureAll, testCaptureContext } from '../support/capture.js';
 import { createTestDatabase } from '../support/databases.js';
+import { benchDialect } from '../support/bench-dialect.js';
 
 async function withBenchDatabase<T>(run: (db: Database) => Promise<T>): Promise<T> {
-  const test = await createTestDatabase('postgres');
+  const test = await createTestDatabase(benchDialect());
   const db = await openDatabase(parseDatabaseUrl(test.url), { role: 'bench', connectTimeoutMs: 15000, poolMax: 4 });
   try {
     await migrate(db, silentLogger());

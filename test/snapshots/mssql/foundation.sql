@@ -46,6 +46,7 @@ CREATE TABLE integration.OutboxEvent (
   -- second insert a no-op, so each business change is one event.
   CONSTRAINT UQ_OutboxEvent_Type_SourceKey UNIQUE NONCLUSTERED (EventType, SourceKey)
 );;
+-- Pollers filter by type and page by id.
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_Id ON integration.OutboxEvent (EventType, EventId);
 -- Retention deletes by age.
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_RecordedUtc ON integration.OutboxEvent (RecordedUtc);;
@@ -84,6 +85,7 @@ CREATE TABLE integration.WebhookDelivery (
   CompletedUtc    datetime2(3)  NULL,
   CONSTRAINT UQ_WebhookDelivery_Event_Subscription UNIQUE NONCLUSTERED (EventId, SubscriptionId)
 );;
+-- The dispatcher's queue: a filtered index holds only pending rows, in the order they fall due,
 -- so claiming with UPDLOCK, READPAST, ROWLOCK seeks past finished deliveries.
 CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Due ON integration.WebhookDelivery (NextAttemptUtc)
   INCLUDE (LeaseExpiresUtc, SubscriptionId, EventId) WHERE Status = N'pending';
@@ -136,6 +138,7 @@ CREATE TABLE integration.CaptureGap (
   FirstSeenUtc datetime2(3)  NOT NULL CONSTRAINT DF_CaptureGap_FirstSeenUtc DEFAULT SYSUTCDATETIME(),
   CONSTRAINT PK_CaptureGap PRIMARY KEY CLUSTERED (SourceName, MissingKey)
 );;
+-- The view api.vwInvoiceDetails has no change column: the capture keeps what it last saw.
 -- Version counts the changes emitted, and makes each invoice.status_changed's source key unique.
 CREATE TABLE integration.CaptureInvoiceStatus (
   InvoiceID bigint        NOT NULL CONSTRAINT PK_CaptureInvoiceStatus PRIMARY KEY CLUSTERED,
@@ -143,6 +146,7 @@ CREATE TABLE integration.CaptureInvoiceStatus (
   Version   int           NOT NULL,
   SeenUtc   datetime2(3)  NOT NULL CONSTRAINT DF_CaptureInvoiceStatus_SeenUtc DEFAULT SYSUTCDATETIME()
 );;
+-- One row per source object being backfilled: where it resumes and where it stops.
 CREATE TABLE integration.CaptureBackfill (
   SourceName nvarchar(100)  NOT NULL CONSTRAINT PK_CaptureBackfill PRIMARY KEY CLUSTERED,
   Since      nvarchar(10)   NOT NULL,
@@ -172,6 +176,7 @@ insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") valu
 ALTER TABLE integration.OutboxEvent ADD RowVer rowversion NOT NULL;;
 CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer ON integration.OutboxEvent (RowVer) INCLUDE (EventType);
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_RowVer ON integration.OutboxEvent (EventType, RowVer);;
+-- Bearer keys are looked up by their visible prefix, then the hash is compared in constant time.
 CREATE NONCLUSTERED INDEX IX_ApiKey_Prefix ON integration.ApiKey (Prefix);;
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
@@ -191,6 +196,7 @@ ALTER TABLE integration.WebhookSubscription ADD FailingSinceUtc datetime2(3) NUL
 -- RequeuedUtc: set by `outbox deliveries resend|recover`; the retry window of a delivery runs from
 -- it (or from CreatedUtc when NULL), so a re-queued old delivery gets a full series of retries.
 ALTER TABLE integration.WebhookDelivery ADD RequeuedUtc datetime2(3) NULL;;
+-- The claim takes each enabled subscription's due deliveries up to the room the dispatcher has
 -- for it, so one endpoint's backlog is never scanned to reach another's. A claimed delivery's
 -- NextAttemptUtc is set to its lease's end: it leaves the due range until then, and a killed
 -- dispatcher's deliveries fall due again when their lease ends.
