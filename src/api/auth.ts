@@ -6,6 +6,9 @@ import type { RateLimiter } from './rate-limit.js';
 
 export type RateBucket = 'read' | 'write' | 'admin';
 
+/** The bucket of `AuthOptions.addressLimiter`: lookups of keys not in the cache, per client address. */
+export const FAILED_AUTH_BUCKET = 'failedAuth';
+
 /** Set on a route's `config` to require a key: the scope it needs and the bucket it counts in. */
 export interface AccessConfig {
   scope?: Scope;
@@ -26,6 +29,8 @@ export interface AuthOptions {
   store: Database;
   limiter: RateLimiter;
   keyCacheMs: number;
+  /** Counts key lookups per client address in its bucket FAILED_AUTH_BUCKET. */
+  addressLimiter: RateLimiter;
   now?: () => number;
 }
 
@@ -40,7 +45,8 @@ export function hasScope(key: VerifiedKey, scope: Scope): boolean {
  */
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { key: VerifiedKey | undefined; until: number }>();
+  // Valid keys only: unknown ones, however many, cannot push them out.
+  const cache = new Map<string, { key: VerifiedKey; until: number }>();
 
   async function authenticate(request: FastifyRequest): Promise<VerifiedKey> {
     const header = request.headers.authorization;
@@ -57,11 +63,27 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (cached && cached.until > now()) {
       key = cached.key;
     } else {
+      // Every lookup costs the address a token before the store is asked; a valid key gives it
+      // back, so only failures add up.
+      const address = request.ip;
+      const decision = options.addressLimiter.take(address, FAILED_AUTH_BUCKET);
+      if (!decision.allowed) {
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `too many requests with an invalid API key from this address; retry after ${decision.retryAfterSeconds} s`,
+          undefined,
+          { 'Retry-After': String(decision.retryAfterSeconds) },
+        );
+      }
       key = await verifyApiKey(options.store, presented);
-      if (key) await touchApiKey(options.store, key.id, new Date(now()));
-      if (options.keyCacheMs > 0) {
-        if (cache.size > 10_000) cache.clear();
-        cache.set(cacheId, { key, until: now() + options.keyCacheMs });
+      if (key) {
+        options.addressLimiter.giveBack(address, FAILED_AUTH_BUCKET);
+        await touchApiKey(options.store, key.id, new Date(now()));
+        if (options.keyCacheMs > 0) {
+          for (const [id, entry] of cache) if (entry.until <= now()) cache.delete(id);
+          cache.set(cacheId, { key, until: now() + options.keyCacheMs });
+        }
       }
     }
     if (!key) {

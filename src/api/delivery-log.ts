@@ -59,13 +59,14 @@ export async function listDeliveries(store: Database, subscriptionId: number, be
   }));
 }
 
-export async function deliveryExists(store: Database, deliveryId: number): Promise<boolean> {
+/** The subscription a delivery belongs to, or undefined when there is no such delivery. */
+export async function deliverySubscriptionId(store: Database, deliveryId: number): Promise<number | undefined> {
   const row = await store.db
     .selectFrom('integration.WebhookDelivery')
-    .select('DeliveryId')
+    .select('SubscriptionId')
     .where('DeliveryId', '=', deliveryId)
     .executeTakeFirst();
-  return row !== undefined;
+  return row === undefined ? undefined : Number(row.SubscriptionId);
 }
 
 /** Every attempt of one delivery, in order (at most the dispatcher's retry limit). */

@@ -21,10 +21,26 @@ export const captureLagSeconds = new Gauge({
   registers: [metricsRegistry],
 });
 
-/** The capture loop's reports, into the two metrics above. */
+export const captureGapKeysPending = new Gauge({
+  name: 'outbox_capture_gap_keys_pending',
+  help: 'Keys the capture passed while they were missing (open transactions, rollbacks, identity jumps), still re-read each cycle, by source object',
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+});
+
+export const captureGapKeysExpired = new Counter({
+  name: 'outbox_capture_gap_keys_expired_total',
+  help: 'Keys given up after capture.gapTimeoutMs, by source object: rolled back or deleted rows, or rows of a CRM transaction open longer than that, which never become events',
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+});
+
+/** The capture loop's reports, into the metrics above. */
 export const captureMetrics: CaptureMetrics = {
   captured: (type, count) => eventsCaptured.inc({ type }, count),
   lag: (seconds) => captureLagSeconds.set(seconds),
+  gapKeysPending: (source, keys) => captureGapKeysPending.set({ source }, keys),
+  gapKeysExpired: (source, keys) => captureGapKeysExpired.inc({ source }, keys),
 };
 
 export const deliveriesTotal = new Counter({

@@ -19,6 +19,9 @@ interface Bucket {
   at: number;
 }
 
+/** Past this many buckets (addresses come and go), the full ones are forgotten: they start full anyway. */
+const MAX_BUCKETS = 50_000;
+
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
 
@@ -28,6 +31,22 @@ export class RateLimiter {
   ) {}
 
   take(key: string, bucketName: string): RateDecision {
+    return this.#decide(key, bucketName, 1);
+  }
+
+  /** Gives back a token taken for a request that turned out not to count (a valid key's lookup). */
+  giveBack(key: string, bucketName: string): void {
+    this.#decide(key, bucketName, -1);
+  }
+
+  #forgetFull(now: number): void {
+    for (const [id, bucket] of this.#buckets) {
+      const limit = this.limits[id.slice(0, id.indexOf(':'))];
+      if (!limit || bucket.tokens + (now - bucket.at) * (limit.perMinute / 60_000) >= limit.burst) this.#buckets.delete(id);
+    }
+  }
+
+  #decide(key: string, bucketName: string, cost: number): RateDecision {
     const limit = this.limits[bucketName];
     if (!limit) throw new Error(`no rate limit for bucket ${bucketName}`);
     const perMs = limit.perMinute / 60_000;
@@ -36,9 +55,10 @@ export class RateLimiter {
     const bucket = this.#buckets.get(id) ?? { tokens: limit.burst, at: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
+    const allowed = cost < 0 || bucket.tokens >= 1;
+    if (allowed) bucket.tokens = Math.min(limit.burst, bucket.tokens - cost);
     this.#buckets.set(id, bucket);
+    if (this.#buckets.size > MAX_BUCKETS) this.#forgetFull(now);
     return {
       allowed,
       limit: limit.burst,

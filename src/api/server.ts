@@ -6,7 +6,7 @@ import type { ServiceContext } from '../service/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';
 import { version } from '../version.js';
-import { installAuth } from './auth.js';
+import { FAILED_AUTH_BUCKET, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -57,6 +57,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     store: ctx.store,
     limiter: new RateLimiter(ctx.config.api.rateLimits, options.now),
     keyCacheMs: ctx.config.api.keyCacheMs,
+    addressLimiter: new RateLimiter({ [FAILED_AUTH_BUCKET]: ctx.config.api.failedAuthPerAddress }, options.now),
     ...(options.now ? { now: options.now } : {}),
   });
   await registerHealthRoutes(app, ctx);

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connect.js';
 import { EVENT_TYPES, isValidPattern } from '../outbox/event-types.js';
 import { decodeIdCursor, encodeIdCursor } from './cursor.js';
-import { deliveryExists, listAttempts, listDeliveries } from './delivery-log.js';
+import type { VerifiedKey } from './api-keys.js';
+import { hasScope } from './auth.js';
+import { deliverySubscriptionId, listAttempts, listDeliveries } from './delivery-log.js';
 import { ApiError } from './errors.js';
 import {
   attemptList,
@@ -19,6 +21,7 @@ import {
   testResult,
 } from './schemas.js';
 import type { Subscription, SubscriptionServices } from './subscription-service.js';
+import { refuseUnstorableText } from './text-fields.js';
 import { secretProblem } from '../delivery/signing.js';
 
 const BASE = '/api/v1/webhooks/subscriptions';
@@ -79,14 +82,30 @@ function normaliseTypes(types: readonly string[]): string[] {
 
 const secured = { security: [{ bearerAuth: [] }], tags: ['webhooks'] };
 
+/** Whether the key may see and change the subscription: its creator, or any admin key. */
+function owns(key: VerifiedKey | undefined, subscription: Subscription): boolean {
+  return key !== undefined && (hasScope(key, 'admin') || subscription.ownerKeyId === key.id);
+}
+
+/** Subscribing hands over events as they happen: a key that may not read events may not subscribe. */
+function mustReadEvents(key: VerifiedKey): void {
+  if (hasScope(key, 'events:read')) return;
+  throw new ApiError(403, 'forbidden', 'subscribing to events needs the scope events:read too', {
+    required_scope: 'events:read',
+    key_scopes: key.scopes,
+  });
+}
+
 export async function registerSubscriptionRoutes(app: FastifyInstance, store: Database, services: SubscriptionServices): Promise<void> {
   const checkUrl = async (url: string) => {
     const verdict = await services.urlGuard.check(url);
     if (!verdict.ok) throw new ApiError(400, 'invalid_url', `body.url ${verdict.reason}`, { field: 'body.url', reason: verdict.reason });
   };
-  const mustGet = async (id: number) => {
+  // A subscription belongs to the key that created it: another key without admin gets the same
+  // 404 as for an id that does not exist, so ids of others' subscriptions cannot be probed.
+  const mustGet = async (id: number, key: VerifiedKey | undefined) => {
     const found = await services.store.get(id);
-    if (!found) throw new ApiError(404, 'not_found', `no subscription ${id}`);
+    if (!found || !owns(key, found)) throw new ApiError(404, 'not_found', `no subscription ${id}`);
     return found;
   };
 
@@ -105,6 +124,10 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request, reply) => {
+      const key = request.apiKey as VerifiedKey;
+      mustReadEvents(key);
+      refuseUnstorableText('body.url', request.body.url);
+      refuseUnstorableText('body.description', request.body.description);
       const eventTypes = normaliseTypes(request.body.event_types);
       if (request.body.secret !== undefined) {
         const problem = secretProblem(request.body.secret);
@@ -121,6 +144,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         ...(request.body.secret === undefined ? {} : { secret: request.body.secret }),
         description: request.body.description ?? null,
         enabled: request.body.enabled ?? true,
+        ownerKeyId: key.id,
       });
       reply.code(201).header('Location', `${BASE}/${subscription.id}`);
       return view(subscription, secret);
@@ -141,7 +165,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
     },
     async (request) => {
       const after = request.query.cursor === undefined ? 0 : decodeIdCursor(request.query.cursor);
-      const rows = await services.store.list(after, request.query.limit + 1);
+      const key = request.apiKey as VerifiedKey;
+      const rows = await services.store.list(after, request.query.limit + 1, hasScope(key, 'admin') ? undefined : key.id);
       const page = rows.slice(0, request.query.limit);
       const more = rows.length > request.query.limit;
       return { data: page.map((s) => view(s)), next_cursor: more ? encodeIdCursor((page.at(-1) as Subscription).id) : null };
@@ -161,7 +186,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         response: responses({ 200: { description: 'The subscription', ...subscriptionSchema } }, [400, 404, ...AUTH_ERRORS]),
       },
     },
-    async (request) => view(await mustGet(request.params.id)),
+    async (request) => view(await mustGet(request.params.id, request.apiKey)),
   );
 
   app.patch<{ Params: { id: number }; Body: PatchBody }>(
@@ -188,9 +213,12 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       const { id } = request.params;
       const body = request.body;
       // Every check before any write: a bad field changes nothing.
+      refuseUnstorableText('body.url', body.url);
+      refuseUnstorableText('body.description', body.description);
+      if (body.event_types !== undefined) mustReadEvents(request.apiKey as VerifiedKey);
       const eventTypes = body.event_types === undefined ? undefined : normaliseTypes(body.event_types);
       if (body.url !== undefined) await checkUrl(body.url);
-      await mustGet(id);
+      await mustGet(id, request.apiKey);
       let updated = await services.store.update(id, {
         ...(body.url === undefined ? {} : { url: body.url }),
         ...(eventTypes === undefined ? {} : { eventTypes }),
@@ -222,6 +250,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request, reply) => {
+      await mustGet(request.params.id, request.apiKey);
       if (!(await services.store.delete(request.params.id))) throw new ApiError(404, 'not_found', `no subscription ${request.params.id}`);
       return reply.code(204).send();
     },
@@ -241,7 +270,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request, reply) => {
-      const found = await mustGet(request.params.id);
+      const found = await mustGet(request.params.id, request.apiKey);
       const result = await services.sendTestEvent(found);
       reply.code(202);
       return { sent: result.sent, http_status: result.httpStatus, error: result.error, event: result.envelope };
@@ -262,7 +291,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request) => {
-      await mustGet(request.params.id);
+      await mustGet(request.params.id, request.apiKey);
       const before = request.query.cursor === undefined ? 0 : decodeIdCursor(request.query.cursor);
       const rows = await listDeliveries(store, request.params.id, before, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
@@ -284,7 +313,9 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       },
     },
     async (request) => {
-      if (!(await deliveryExists(store, request.params.id))) throw new ApiError(404, 'not_found', `no delivery ${request.params.id}`);
+      const subscriptionId = await deliverySubscriptionId(store, request.params.id);
+      const found = subscriptionId === undefined ? undefined : await services.store.get(subscriptionId);
+      if (!found || !owns(request.apiKey, found)) throw new ApiError(404, 'not_found', `no delivery ${request.params.id}`);
       return { data: await listAttempts(store, request.params.id) };
     },
   );

@@ -14,6 +14,8 @@ export interface Subscription {
   disabledReason: string | null;
   createdUtc: string;
   updatedUtc: string;
+  /** The API key that created it; null when made outside the API (only admin keys see those). */
+  ownerKeyId: number | null;
 }
 
 export interface NewSubscription {
@@ -23,6 +25,7 @@ export interface NewSubscription {
   secret?: string;
   description?: string | null;
   enabled?: boolean;
+  ownerKeyId?: number | null;
 }
 
 export interface SubscriptionPatch {
@@ -35,8 +38,8 @@ export interface SubscriptionPatch {
 export interface SubscriptionStore {
   create(input: NewSubscription): Promise<{ subscription: Subscription; secret: string }>;
   get(id: number): Promise<Subscription | undefined>;
-  /** In id order, after `afterId`. */
-  list(afterId: number, limit: number): Promise<Subscription[]>;
+  /** In id order, after `afterId`; only those `ownerKeyId` created, when given. */
+  list(afterId: number, limit: number, ownerKeyId?: number): Promise<Subscription[]>;
   update(id: number, patch: SubscriptionPatch): Promise<Subscription | undefined>;
   /** A new secret; the previous one stays valid for a grace period chosen by the store. */
   rotateSecret(id: number): Promise<{ subscription: Subscription; secret: string } | undefined>;

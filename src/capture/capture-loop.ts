@@ -2,7 +2,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../service/component.js';
 import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
 import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
-import { captureCycle } from './engine.js';
+import { captureCycle, type CycleGaps } from './engine.js';
+import { keyCount } from './gap-ranges.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
 import type { CaptureContext } from './options.js';
@@ -12,7 +13,12 @@ export interface CaptureLoopOptions {
   pollIntervalMs: number;
   /** node-cron expression of the invoice status reconciliation; null turns it off. */
   reconcileCron: string | null;
+  /** A setting older versions capped gap tracking with; set, it is ignored with a warning. */
+  maxGapKeys?: number | undefined;
 }
+
+/** Expired ranges logged one by one per cycle; more are summed up in one more line. */
+const EXPIRED_RANGES_LOGGED = 20;
 
 /**
  * Polls every source object on an interval; an object whose batch came back full is polled
@@ -39,6 +45,11 @@ export class CaptureLoop implements Component {
 
   async start(): Promise<void> {
     this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
+    if (this.options.maxGapKeys !== undefined) {
+      this.ctx.logger.warn('capture.maxGapKeys is no longer used and is ignored: gaps are kept as key ranges, none skipped', {
+        component: this.name,
+      });
+    }
     this.#loop = this.#run();
     if (this.options.reconcileCron !== null) {
       this.#task = cron.schedule(this.options.reconcileCron, () => this.reconcile(), {
@@ -73,6 +84,7 @@ export class CaptureLoop implements Component {
           }
           this.#outage?.succeeded();
           if (result.status !== 'captured') break;
+          this.#reportGaps(object.name, result.gaps);
           written += result.inserted;
           tally.add(result.appended);
           if (!result.full) break;
@@ -90,6 +102,31 @@ export class CaptureLoop implements Component {
     }
     tally.end(this.ctx.now());
     return written;
+  }
+
+  /**
+   * After the commit: the keys given up are the one loss capture allows by design (a CRM
+   * transaction open longer than gapTimeoutMs), so each range is an error an operator sees.
+   */
+  #reportGaps(source: string, gaps: CycleGaps): void {
+    this.metrics.gapKeysPending(source, gaps.pendingKeys);
+    if (gaps.expired.length === 0) return;
+    this.metrics.gapKeysExpired(source, keyCount(gaps.expired));
+    const ms = this.ctx.gapTimeoutMs;
+    const timeout = ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+    for (const range of gaps.expired.slice(0, EXPIRED_RANGES_LOGGED)) {
+      const keys = range.last - range.first + 1;
+      this.ctx.logger.error(
+        `${source}: gave up on keys ${range.first}..${range.last} (${keys} key${keys === 1 ? '' : 's'}), missing since ${range.seenUtc.toISOString()}, longer than capture.gapTimeoutMs (${timeout}): rolled back or deleted rows, or a CRM transaction open that long, whose rows will never become events`,
+        { component: this.name },
+      );
+    }
+    const rest = gaps.expired.slice(EXPIRED_RANGES_LOGGED);
+    if (rest.length > 0) {
+      this.ctx.logger.error(`${source}: gave up on ${rest.length} more key ranges (${keyCount(rest)} keys) in the same cycle`, {
+        component: this.name,
+      });
+    }
   }
 
   reconcile(): Promise<void> {

@@ -6,9 +6,18 @@ export interface CaptureMetrics {
   captured(type: EventType, count: number): void;
   /** Seconds from the newest change written in the last pass to its end; 0 when it found nothing new. */
   lag(seconds: number): void;
+  /** Keys of the object's ranges still pending after its last cycle. */
+  gapKeysPending(source: string, keys: number): void;
+  /** Keys given up: missing longer than capture.gapTimeoutMs. */
+  gapKeysExpired(source: string, keys: number): void;
 }
 
-export const noCaptureMetrics: CaptureMetrics = { captured: () => undefined, lag: () => undefined };
+export const noCaptureMetrics: CaptureMetrics = {
+  captured: () => undefined,
+  lag: () => undefined,
+  gapKeysPending: () => undefined,
+  gapKeysExpired: () => undefined,
+};
 
 /** One pass of the loop: counts as each cycle commits, the lag when the pass has drained every object. */
 export class PassTally {

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { EventDefinition } from './events/definition.js';
+import { type GapRange, type KeyRange, keyCount, missingRanges, settleGaps } from './gap-ranges.js';
+import { pendingGapRanges, readGapsAndNewRows, writeGapRanges } from './gaps.js';
 import type { InvoiceRow, PaymentRow } from './events/rows.js';
 import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
 import { type CaptureContext, sourceReader } from './options.js';
@@ -22,9 +24,21 @@ export type CycleResult =
       inserted: number;
       /** Every write of the cycle, committed. */
       appended: AppendResult[];
+      /** A full batch: the loop polls again at once. */
       full: boolean;
       lastKey: number;
+      gaps: CycleGaps;
     };
+
+/** What a committed cycle did to the object's gaps. */
+export interface CycleGaps {
+  /** Ranges the watermark passed in this cycle while their keys were missing. */
+  recorded: KeyRange[];
+  /** Ranges given up: still missing after gapTimeoutMs, read one last time in this cycle. */
+  expired: GapRange[];
+  pendingRanges: number;
+  pendingKeys: number;
+}
 
 export const captureLock = (object: SourceObject): string => `outbox.capture:${object.name}`;
 
@@ -94,13 +108,15 @@ export interface CycleHooks {
  * a reader can see 42 while 41 is still uncommitted (READ COMMITTED under snapshot isolation or
  * MVCC skips it; under locking READ COMMITTED the read waits and the problem does not arise).
  * Every row of the object is read whatever its kind, so a key missing between the old watermark
- * and the highest key read is either uncommitted, rolled back or deleted. Each missing key is
- * recorded in integration.CaptureGap and re-read by key every cycle until it shows up (then its
- * event is written, once: the gap is deleted in the same transaction, and the outbox's unique
- * (type, source key) guards any re-read) or until it is older than capture.gapTimeoutMs, which
- * must exceed the longest transaction the CRM keeps open. Unlike a trailing re-scan window,
- * idle cycles cost one indexed seek per pending gap, not a re-read of N rows, and a long
- * transaction is caught however many rows commit after it.
+ * and the highest key read is either uncommitted, rolled back or deleted. The missing keys are
+ * recorded as ranges in integration.CaptureGapRange (one row per run of keys, so an identity
+ * jump of a million is one row, and no key is ever passed untracked) and every pending range is
+ * re-read each cycle, one bounded index seek each, until its keys show up (their events are
+ * written and the keys cut out of the range in the same transaction; the outbox's unique (type,
+ * source key) guards any re-read) or until it is older than capture.gapTimeoutMs, which must
+ * exceed the longest transaction the CRM keeps open. An expired range is read one last time
+ * before it is given up (integration.CaptureGapExpired, logged as an error by the loop). A cycle
+ * reads at most batchSize rows, late ones first: a large late transaction drains over several.
  */
 export async function captureCycle(
   ctx: CaptureContext,
@@ -131,20 +147,9 @@ export async function captureCycle(
     }
     const last = Number(watermark.LastKey);
     const now = ctx.now();
-    await trx
-      .deleteFrom('integration.CaptureGap')
-      .where('SourceName', '=', object.name)
-      .where('FirstSeenUtc', '<', new Date(now.getTime() - ctx.gapTimeoutMs))
-      .execute();
-    const gaps = await store.dialect.capture
-      .first(
-        trx.selectFrom('integration.CaptureGap').select('MissingKey').where('SourceName', '=', object.name).orderBy('MissingKey'),
-        1000,
-      )
-      .execute();
-    const gapKeys = gaps.map((g) => Number(g.MissingKey));
-    const late = gapKeys.length === 0 ? [] : await readKeys(ctx, reader, object, gapKeys);
-    const batch = await readKeyRange(ctx, reader, object, last, ctx.batchSize);
+    // Every pending range is read, the expired ones one last time, with the new rows.
+    const ranges = await pendingGapRanges(trx, object.name);
+    const { late, batch, examinedThrough } = await readGapsAndNewRows(ctx, reader, object, ranges, last, ctx.batchSize);
     const rows = [...late, ...batch];
     const keyed = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
     const appended = [keyed];
@@ -160,29 +165,25 @@ export async function captureCycle(
       appended.push(await compareInvoiceStatuses(trx, ctx, touched));
     }
 
-    if (late.length > 0) {
-      await trx
-        .deleteFrom('integration.CaptureGap')
-        .where('SourceName', '=', object.name)
-        .where(
-          'MissingKey',
-          'in',
-          late.map((r) => r.key),
-        )
-        .execute();
-    }
-    const newLast = batch.length > 0 ? (batch[batch.length - 1] as KeyedRow).key : last;
-    const missing = missingKeys(
+    const settled = settleGaps(
+      ranges,
+      late.map((r) => r.key),
+      examinedThrough,
+      new Date(now.getTime() - ctx.gapTimeoutMs),
+    );
+    // Every key the watermark passes without reading it is tracked: no cap, so nothing is skipped.
+    const recorded = missingRanges(
       last,
       batch.map((r) => r.key),
-      ctx.maxGapKeys,
+    ).map((r) => ({ ...r, seenUtc: now }));
+    await writeGapRanges(
+      trx,
+      store.dialect,
+      object.name,
+      { removed: settled.removed, added: [...settled.pieces, ...recorded], expired: settled.expired },
+      now,
     );
-    if (missing.skipped > 0) {
-      ctx.logger.warn(`${object.name}: ${missing.skipped} keys skipped past ${last} not tracked (an identity jump?)`, {
-        component: 'capture',
-      });
-    }
-    if (missing.keys.length > 0) await store.dialect.capture.insertGaps(trx, object.name, missing.keys, now);
+    const newLast = batch.length > 0 ? (batch[batch.length - 1] as KeyedRow).key : last;
     if (newLast !== last) {
       await trx
         .updateTable('integration.CaptureWatermark')
@@ -191,41 +192,16 @@ export async function captureCycle(
         .execute();
     }
     await hooks.beforeCommit?.(trx);
+    const pending = [...settled.pending, ...recorded];
     return {
       status: 'captured',
       rows: batch.length,
       lateRows: late.length,
       inserted: keyed.inserted,
       appended,
-      full: batch.length >= ctx.batchSize,
+      full: rows.length >= ctx.batchSize,
       lastKey: newLast,
+      gaps: { recorded, expired: settled.expired, pendingRanges: pending.length, pendingKeys: keyCount(pending) },
     };
   });
-}
-
-async function readKeys(ctx: CaptureContext, db: Db, object: SourceObject, keys: readonly number[]): Promise<KeyedRow[]> {
-  const rows = (await object
-    .select(db)
-    .where(sql<boolean>`${sql.ref(object.key)} in (${sql.join(keys)})`)
-    .orderBy(sql.ref(object.key))
-    .execute()) as KeyedRow[];
-  return rows.map((row) => ({ ...row, key: Number(row.key) }));
-}
-
-/** Keys between the old watermark and the highest key read that were not read, up to a cap. */
-export function missingKeys(after: number, sortedKeys: readonly number[], cap: number): { keys: number[]; skipped: number } {
-  const keys: number[] = [];
-  let skipped = 0;
-  let expected = after + 1;
-  for (const key of sortedKeys) {
-    for (; expected < key; expected++) {
-      if (keys.length < cap) keys.push(expected);
-      else {
-        skipped += key - expected;
-        break;
-      }
-    }
-    expected = key + 1;
-  }
-  return { keys, skipped };
 }

@@ -13,8 +13,8 @@ export interface CaptureContext {
   /** The CRM server's IANA zone. */
   readonly zone: string;
   readonly batchSize: number;
+  /** How long a missing key range is re-read before it is given up: above the longest CRM transaction. */
   readonly gapTimeoutMs: number;
-  readonly maxGapKeys: number;
   readonly reconcilePageSize: number;
   readonly logger: Logger;
   /** The clock, injectable for tests. */
@@ -35,7 +35,6 @@ export function captureContext(
     zone: config.source.timezone,
     batchSize: config.capture.batchSize,
     gapTimeoutMs: config.capture.gapTimeoutMs,
-    maxGapKeys: config.capture.maxGapKeys,
     reconcilePageSize: config.capture.reconcilePageSize,
     logger,
     now,

@@ -139,9 +139,13 @@ export function describeTarget(target: DatabaseTarget): string {
   }
 }
 
-/** Masks credentials in any text that may carry a connection string. */
+/**
+ * Masks credentials in any text that may carry a connection string. A password that was not
+ * URL-encoded may hold '@', '/' or spaces, so it runs to the last '@' on the line: masking too
+ * much is harmless, showing a piece of it is not.
+ */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@\s/]*@/gi, '$1***@')
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^\n]*@/gi, '$1***@')
     .replace(/((?:^|;)\s*(?:password|pwd)\s*=\s*)("[^"]*"|'[^']*'|[^;]*)/gi, '$1***');
 }

@@ -103,6 +103,9 @@ export const configSchema = z.strictObject({
         .prefault({}),
       // How long a verified key is trusted without a database read; a revoke takes effect within it.
       keyCacheMs: z.number().int().nonnegative().default(5000),
+      // Key lookups of unknown keys per client address: guessing keys costs the store nothing
+      // once the bucket is empty (429); a key that proves valid gives its token back.
+      failedAuthPerAddress: rateLimit.default({ perMinute: 30, burst: 20 }),
       // /readyz fails when capture reports a lag above this.
       readyMaxCaptureLagSeconds: z.number().positive().default(300),
     })
@@ -118,8 +121,11 @@ export const configSchema = z.strictObject({
       batchSize: z.number().int().min(1).max(50000).default(10000),
       /** How long a key skipped by an uncommitted transaction is re-read: above the longest CRM transaction. */
       gapTimeoutMs: positiveMs.default(600000),
-      /** Most missing keys recorded per cycle: larger jumps are identity-cache jumps, not transactions. */
-      maxGapKeys: z.number().int().min(0).max(100000).default(10000),
+      /**
+       * No longer used: gaps are kept as key ranges and never capped, so no key is skipped. Still
+       * accepted so an existing configuration loads; the service warns that it is ignored.
+       */
+      maxGapKeys: z.number().int().min(0).max(100000).optional(),
       /** node-cron expression of the full invoice status reconciliation. */
       reconcileCron: z.string().min(1).default('0 * * * *'),
       reconcilePageSize: z.number().int().min(1).max(50000).default(5000),

@@ -38,11 +38,22 @@ export interface CaptureWatermarkTable {
   UpdatedUtc: CreatedTimestamp;
 }
 
-export interface CaptureGapTable {
+/** Keys FirstKey..LastKey the watermark passed while they were missing (migration 0005). */
+export interface CaptureGapRangeTable {
   SourceName: string;
-  /** A key the watermark passed while it was missing: re-read until it appears or expires. */
-  MissingKey: number;
+  FirstKey: number;
+  LastKey: number;
+  /** When the watermark passed them: the range is given up capture.gapTimeoutMs later. */
   FirstSeenUtc: CreatedTimestamp;
+}
+
+/** A key range capture gave up on, still missing after capture.gapTimeoutMs (migration 0005). */
+export interface CaptureGapExpiredTable {
+  SourceName: string;
+  ExpiredUtc: Timestamp;
+  FirstKey: number;
+  LastKey: number;
+  FirstSeenUtc: Timestamp;
 }
 
 export interface CaptureInvoiceStatusTable {
@@ -82,6 +93,8 @@ export interface WebhookSubscriptionTable {
   UpdatedUtc: CreatedTimestamp;
   /** When the current run of failed attempts began; NULL after a success (migration 0004). */
   FailingSinceUtc: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The API key that created it; NULL when made outside the API or before migration 0007. */
+  OwnerKeyId: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
@@ -134,7 +147,8 @@ export interface StoreTables {
   'integration.SchemaMigration': SchemaMigrationTable;
   'integration.OutboxEvent': OutboxEventTable;
   'integration.CaptureWatermark': CaptureWatermarkTable;
-  'integration.CaptureGap': CaptureGapTable;
+  'integration.CaptureGapRange': CaptureGapRangeTable;
+  'integration.CaptureGapExpired': CaptureGapExpiredTable;
   'integration.CaptureInvoiceStatus': CaptureInvoiceStatusTable;
   'integration.CaptureBackfill': CaptureBackfillTable;
   'integration.WebhookSubscription': WebhookSubscriptionTable;

@@ -181,8 +181,13 @@ function literalAddress(hostname: string): string | null {
   return isIP(text) === 0 ? null : text;
 }
 
+/**
+ * The refusal says which kind of address, never which address a name resolved to: the message
+ * reaches API callers and the delivery log, and must not map the internal network for them.
+ */
 function blockedAddress(hostname: string, address: string, range: string): BlockedAddressError {
-  return new BlockedAddressError('ssrf_blocked', `${hostname} resolves to ${address}, a ${range} address`, { hostname, address, range });
+  const what = literalAddress(hostname) === null ? `${hostname} resolves to a ${range} address` : `${hostname} is a ${range} address`;
+  return new BlockedAddressError('ssrf_blocked', what, { hostname, address, range });
 }
 
 /** Literal checks without DNS: absolute http(s) URL, no credentials, https and no literal internal host in production. */
@@ -308,10 +313,7 @@ export function createUrlGuard(env: DeliveryEnv, lookup?: LookupAll): UrlGuard {
         if (!(error instanceof BlockedAddressError)) throw error;
         if (error.errorClass === 'dns') return { ok: false, reason: `has a host that could not be resolved: ${hostname} (${error.code})` };
         if (error.address === undefined) return { ok: false, reason: `must not point at ${hostname}: ${error.message}` };
-        return {
-          ok: false,
-          reason: `must not point at a ${error.range ?? 'forbidden'} address (${hostname} resolves to ${error.address})`,
-        };
+        return { ok: false, reason: `must not point at a ${error.range ?? 'forbidden'} address (${hostname})` };
       }
     },
   };

@@ -61,7 +61,11 @@ export interface DeliveryDialect {
    * LOCKED / UPDLOCK, READPAST, ROWLOCK), and leases them to `owner`.
    */
   claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]>;
-  insertAttempts(trx: Trx, rows: readonly AttemptInsertRow[]): Promise<void>;
+  /**
+   * Logs the attempts of deliveries still leased to `owner`: one cancelled meanwhile (its
+   * subscription disabled or deleted) gets no attempt row, as it gets no result.
+   */
+  insertAttempts(trx: Trx, owner: string, rows: readonly AttemptInsertRow[]): Promise<void>;
   /**
    * Applies the rows still leased to `owner`; a row whose lease passed to another, or was taken
    * away by a cancel (its subscription disabled), is left alone.

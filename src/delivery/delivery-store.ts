@@ -47,7 +47,7 @@ export async function recordResults(
 ): Promise<Disabled[]> {
   return store.db.transaction().execute(async (trx) => {
     const { delivery } = store.dialect;
-    for (const rows of chunks(attempts, 500)) await delivery.insertAttempts(trx, rows);
+    for (const rows of chunks(attempts, 500)) await delivery.insertAttempts(trx, options.owner, rows);
     for (const rows of chunks(updates, 500)) await delivery.updateDeliveries(trx, options.owner, rows);
     for (const ids of chunks(effects.succeeded)) {
       await trx
@@ -120,6 +120,25 @@ export async function renewLeases(store: Database, owner: string, deliveryIds: r
       .where('Status', '=', 'pending')
       .execute();
   }
+}
+
+/**
+ * Which of these deliveries are still pending and leased to `owner`: the others were cancelled
+ * (their subscription disabled or deleted) or, their lease lost, passed to another dispatcher.
+ */
+export async function leasedDeliveries(store: Database, owner: string, deliveryIds: readonly number[]): Promise<Set<number>> {
+  const leased = new Set<number>();
+  for (const ids of chunks(deliveryIds)) {
+    const rows = await store.db
+      .selectFrom('integration.WebhookDelivery')
+      .select('DeliveryId')
+      .where('DeliveryId', 'in', ids)
+      .where('LeaseOwner', '=', owner)
+      .where('Status', '=', 'pending')
+      .execute();
+    for (const row of rows) leased.add(Number(row.DeliveryId));
+  }
+  return leased;
 }
 
 /** Gives deliveries back unsent (shutdown, paused endpoint): due again at `due`, no attempt counted. */

@@ -10,9 +10,10 @@ import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outag
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
 import { envelopeJson } from '../outbox/envelope.js';
-import { recordResults, releaseLeases, renewLeases } from './delivery-store.js';
+import { leasedDeliveries, releaseLeases, renewLeases } from './delivery-store.js';
 import type { SendRequest, SendResult } from './http-sender.js';
 import { type AttemptOutcome, settleAttempt } from './outcome.js';
+import { writeResults } from './result-writer.js';
 import type { RetryOptions } from './retry-policy.js';
 import { type SigningSecrets, webhookHeaders } from './signing.js';
 import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
@@ -95,6 +96,13 @@ export class Dispatcher implements Component {
   #stopping = false;
   #closed = false;
   readonly #outage: OutageLog;
+  /** Result writes fail apart from claims (a refused row, a locked table): their own outage. */
+  readonly #resultOutage: OutageLog;
+  /**
+   * Subscriptions this process disabled (410 Gone, failing too long) whose disabling is not yet
+   * written: nothing more is sent to them, and what was queued for them is cancelled.
+   */
+  readonly #stopped = new Set<number>();
   readonly #now: () => Date;
   readonly #random: () => number;
 
@@ -111,6 +119,7 @@ export class Dispatcher implements Component {
       (id, state) => this.#circuitChanged(id, state),
     );
     this.#outage = new OutageLog(deps.logger, 'delivery: the store database', this.#now);
+    this.#resultOutage = new OutageLog(deps.logger, 'delivery: the store database (recording results)', this.#now);
   }
 
   /**
@@ -131,7 +140,7 @@ export class Dispatcher implements Component {
   }
 
   async start(): Promise<void> {
-    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    this.#renewTimer = setInterval(() => void this.keepLeases(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
     this.#renewTimer.unref();
     this.#loop = this.#run();
   }
@@ -190,7 +199,7 @@ export class Dispatcher implements Component {
     const bodies = new Map<number, EventBody>();
     for (const delivery of claimed) {
       const target = targets.get(delivery.subscriptionId);
-      if (!target?.enabled) this.#cancel(delivery, 'subscription disabled');
+      if (!target?.enabled || this.#stopped.has(delivery.subscriptionId)) this.#cancel(delivery, 'subscription disabled');
       else if (!delivery.event) this.#cancel(delivery, 'event no longer in the outbox');
       else if (!target.secrets) {
         this.deps.logger.warn(`subscription ${target.id}: ${target.secretProblem}; delivery ${delivery.deliveryId} cancelled`, {
@@ -300,6 +309,10 @@ export class Dispatcher implements Component {
   async #deliver(claimed: ClaimedDelivery, url: string, secrets: SigningSecrets, body: EventBody): Promise<void> {
     const held = this.#held.get(claimed.deliveryId);
     if (!held || this.#stopping) return;
+    if (this.#stopped.has(claimed.subscriptionId)) {
+      this.#cancel(claimed, 'subscription disabled');
+      return;
+    }
     if (!this.#circuits.tryAcquire(claimed.subscriptionId)) {
       this.#release(claimed, new Date(this.#circuits.retryAt(claimed.subscriptionId)));
       return;
@@ -326,7 +339,18 @@ export class Dispatcher implements Component {
     else if (outcome.verdict !== 'gone') this.#circuits.failed(claimed.subscriptionId);
     this.#outcomes.push(outcome);
     this.#unhold(claimed);
+    if (outcome.verdict === 'gone') {
+      this.#stopped.add(claimed.subscriptionId);
+      this.#cancelQueued(claimed.subscriptionId);
+    }
     this.#scheduleFlush();
+  }
+
+  /** The subscription is disabled: what waits in its queue is cancelled, not sent. */
+  #cancelQueued(subscriptionId: number): void {
+    for (const { claimed, sending } of [...this.#held.values()]) {
+      if (claimed.subscriptionId === subscriptionId && !sending) this.#cancel(claimed, 'subscription disabled');
+    }
   }
 
   #cancel(claimed: ClaimedDelivery, reason: string): void {
@@ -364,51 +388,69 @@ export class Dispatcher implements Component {
     this.#cancels = [];
     this.#releases = new Map();
     const now = this.#now();
-    try {
-      const succeeded = new Set<number>();
-      const failing = new Set<number>();
-      const gone = new Set<number>();
-      for (const { verdict, attempt } of outcomes) {
-        if (verdict === 'succeeded') succeeded.add(attempt.s);
-        else if (verdict === 'gone') gone.add(attempt.s);
-        else failing.add(attempt.s);
-      }
-      for (const id of succeeded) failing.delete(id);
-      const disabled = await recordResults(
-        this.deps.store,
-        outcomes.map((o) => o.attempt),
-        [...outcomes.map((o) => o.update), ...cancels],
-        { succeeded: [...succeeded], failing: [...failing], gone: [...gone] },
-        {
-          owner: this.owner,
-          now,
-          failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000),
-        },
-      );
-      for (const { subscriptionId, reason } of disabled) {
-        this.deps.logger.warn(`subscription ${subscriptionId} disabled: ${reason}`, { component: this.name });
-      }
-      for (const [due, ids] of releases) await releaseLeases(this.deps.store, this.owner, ids, new Date(due));
-      this.#outage.succeeded();
-    } catch (error) {
-      // Keep them for the next write; if this process dies first, the leases end and the
-      // deliveries are sent again (at least once).
-      this.#outcomes = [...outcomes, ...this.#outcomes];
-      this.#cancels = [...cancels, ...this.#cancels];
-      for (const [due, ids] of releases) this.#releases.set(due, [...ids, ...(this.#releases.get(due) ?? [])]);
-      const delayMs = this.#outage.failed(error);
-      if (!isTransientDatabaseError(error)) {
-        this.deps.logger.error(`recording delivery results failed: ${(error as Error).message}`, { component: this.name });
-      }
-      if (!this.#stopping) this.#flushTimer ??= setTimeout(() => void this.flush(), delayMs);
+    const options = { owner: this.owner, now, failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000) };
+    // Never rejects: a rejected write would end the flush chain, and with it every later write.
+    const report = await writeResults(this.deps.store, { outcomes, cancels }, options).catch((fault: unknown) => ({
+      disabled: [],
+      withoutBody: [],
+      dropped: [],
+      unwritten: { outcomes, cancels },
+      fault,
+    }));
+    for (const { subscriptionId, reason } of report.disabled) {
+      this.deps.logger.warn(`subscription ${subscriptionId} disabled: ${reason}`, { component: this.name });
+      this.#cancelQueued(subscriptionId);
     }
+    // Written (or refused for good): from now on the claim itself passes a disabled subscription over.
+    const unwritten = new Set(report.unwritten.outcomes);
+    for (const outcome of outcomes) if (outcome.verdict === 'gone' && !unwritten.has(outcome)) this.#stopped.delete(outcome.attempt.s);
+    if (report.withoutBody.length > 0) {
+      this.deps.logger.warn(`the store refused the response body of deliveries ${report.withoutBody.join(', ')}: recorded without it`, {
+        component: this.name,
+      });
+    }
+    if (report.dropped.length > 0) {
+      this.deps.logger.warn(
+        `the store refused the results of deliveries ${report.dropped.map((d) => d.deliveryId).join(', ')} (${report.dropped[0]?.error}): not recorded, sent again when their leases end`,
+        { component: this.name },
+      );
+    }
+    let fault = report.fault;
+    if (fault === undefined) {
+      try {
+        for (const [due, ids] of releases) await releaseLeases(this.deps.store, this.owner, ids, new Date(due));
+      } catch (error) {
+        fault = error;
+      }
+    }
+    if (fault === undefined) {
+      this.#resultOutage.succeeded();
+      return;
+    }
+    // Keep them for the next write; if this process dies first, the leases end and the
+    // deliveries are sent again (at least once). Logged once per outage, however long it lasts.
+    this.#outcomes = [...report.unwritten.outcomes, ...this.#outcomes];
+    this.#cancels = [...report.unwritten.cancels, ...this.#cancels];
+    for (const [due, ids] of releases) this.#releases.set(due, [...ids, ...(this.#releases.get(due) ?? [])]);
+    const delayMs = this.#resultOutage.failed(fault);
+    if (!this.#stopping) this.#flushTimer ??= setTimeout(() => void this.flush(), delayMs);
   }
 
-  async #renew(): Promise<void> {
+  /**
+   * Renews the leases of the deliveries held here, and lets go of those whose lease was taken
+   * away (their subscription disabled through the API, say): they are not sent. The timer calls
+   * it every third of a lease; tests call it directly.
+   */
+  async keepLeases(): Promise<void> {
     const ids = [...this.#held.keys()];
     if (ids.length === 0 || this.#closed) return;
     try {
       await renewLeases(this.deps.store, this.owner, ids, new Date(this.#now().getTime() + this.options.leaseMs));
+      const leased = await leasedDeliveries(this.deps.store, this.owner, ids);
+      for (const id of ids) {
+        const held = this.#held.get(id);
+        if (held && !held.sending && !leased.has(id)) this.#unhold(held.claimed);
+      }
     } catch (error) {
       this.deps.logger.warn(`renewing delivery leases failed: ${(error as Error).message}`, { component: this.name });
     }

@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { storableText } from '../db/storable-text.js';
 import { version } from '../version.js';
 import {
   BlockedAddressError,
@@ -63,10 +64,22 @@ export class HttpSender {
   }
 
   async send(request: SendRequest): Promise<SendResult> {
+    return this.#exchange('POST', request.url, { 'content-type': 'application/json', ...request.headers }, request.body);
+  }
+
+  /**
+   * A HEAD request through the same guard and pool (`outbox doctor`): whether the endpoint
+   * answers, without sending it anything to act on.
+   */
+  async probe(url: string): Promise<SendResult> {
+    return this.#exchange('HEAD', url, {}, undefined);
+  }
+
+  async #exchange(method: 'POST' | 'HEAD', target: string, headers: Record<string, string>, body: string | undefined): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // The shape alone here; addresses are the guard's below, so they are logged as ssrf_blocked.
-    const shape = checkUrlShape(request.url, 'development');
+    const shape = checkUrlShape(target, 'development');
     if (!shape.ok) return failure('invalid_url', `URL ${shape.reason}`, elapsed());
     const url = shape.url;
     if (this.options.env === 'production' && url.protocol !== 'https:')
@@ -79,9 +92,9 @@ export class HttpSender {
       const response = await this.#agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...request.headers },
-        body: request.body,
+        method,
+        headers: { 'user-agent': USER_AGENT, ...headers },
+        ...(body === undefined ? {} : { body }),
         signal: controller.signal,
       });
       const responseBody = await readLimited(response.body);
@@ -116,7 +129,10 @@ function failure(errorClass: SendErrorClass, error: string, elapsedMs: number): 
   return { httpStatus: null, errorClass, error, responseBody: null, retryAfter: undefined, elapsedMs };
 }
 
-/** The first RESPONSE_BODY_LIMIT characters; the rest is drained so the connection can be reused. */
+/**
+ * The first RESPONSE_BODY_LIMIT characters, as text the store can keep (invalid UTF-8, as from a
+ * gzip bomb, decodes to U+FFFD); the rest is drained so the connection can be reused.
+ */
 async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
@@ -130,7 +146,7 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }): P
     }
   }
   if (text.length < RESPONSE_BODY_LIMIT) text += decoder.decode();
-  return text.length > RESPONSE_BODY_LIMIT ? text.slice(0, RESPONSE_BODY_LIMIT) : text;
+  return storableText(text, RESPONSE_BODY_LIMIT);
 }
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;

@@ -1,6 +1,7 @@
+import { storableText } from '../db/storable-text.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { ClaimedDelivery, AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
-import type { SendResult } from './http-sender.js';
+import { RESPONSE_BODY_LIMIT, type SendResult } from './http-sender.js';
 import { nextAttemptAt, parseRetryAfter, type RetryOptions } from './retry-policy.js';
 
 /** What one attempt decided: done, try again later, given up, or the receiver said 410 Gone. */
@@ -31,7 +32,8 @@ export function settleAttempt(
     n: number,
     h: result.httpStatus,
     c: result.errorClass,
-    b: result.responseBody,
+    // Whatever the sender: what a receiver sent must not be able to fail the batch's write.
+    b: result.responseBody === null ? null : storableText(result.responseBody, RESPONSE_BODY_LIMIT),
     ms: result.elapsedMs,
     at: utcStoreText(attemptedAt),
   };
@@ -46,7 +48,7 @@ export function settleAttempt(
   }
   const retryAfterMs = status !== null && HONOURS_RETRY_AFTER.has(status) ? parseRetryAfter(result.retryAfter, now) : undefined;
   const next = nextAttemptAt(retry, number, claimed.windowStartUtc, now, retryAfterMs, random);
-  const err = (result.error ?? (status === null ? 'no response' : `HTTP ${status}`)).slice(0, 200);
+  const err = storableText(result.error ?? (status === null ? 'no response' : `HTTP ${status}`), 200);
   if (next === null) return { verdict: 'failed', attempt, update: { ...base, st: 'failed', err, done: utcStoreText(now) } };
   return { verdict: 'retry', attempt, update: { ...base, st: 'pending', err, next: utcStoreText(next), done: null } };
 }

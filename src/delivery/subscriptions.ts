@@ -11,7 +11,17 @@ import { generateSecret, secretKey, type SigningSecrets } from './signing.js';
  * Secrets leave this module only as key bytes for signing, or once, when created or rotated.
  */
 
-const COLUMNS = ['SubscriptionId', 'Url', 'EventTypes', 'Description', 'Enabled', 'DisabledReason', 'CreatedUtc', 'UpdatedUtc'] as const;
+const COLUMNS = [
+  'SubscriptionId',
+  'Url',
+  'EventTypes',
+  'Description',
+  'Enabled',
+  'DisabledReason',
+  'CreatedUtc',
+  'UpdatedUtc',
+  'OwnerKeyId',
+] as const;
 type Row = Pick<Selectable<WebhookSubscriptionTable>, (typeof COLUMNS)[number]>;
 
 function toSubscription(row: Row): Subscription {
@@ -24,6 +34,7 @@ function toSubscription(row: Row): Subscription {
     disabledReason: row.DisabledReason,
     createdUtc: utcText(row.CreatedUtc),
     updatedUtc: utcText(row.UpdatedUtc),
+    ownerKeyId: row.OwnerKeyId === null ? null : Number(row.OwnerKeyId),
   };
 }
 
@@ -55,6 +66,7 @@ export function kyselySubscriptionStore(
           Description: input.description ?? null,
           Secret: secret,
           Enabled: input.enabled ?? true,
+          OwnerKeyId: input.ownerKeyId ?? null,
           CreatedUtc: now(),
           UpdatedUtc: now(),
         },
@@ -63,12 +75,13 @@ export function kyselySubscriptionStore(
       return { subscription: (await get(id)) as Subscription, secret };
     },
     get,
-    async list(afterId, limit) {
+    async list(afterId, limit, ownerKeyId) {
       let query = db
         .selectFrom('integration.WebhookSubscription')
         .select(COLUMNS)
         .where('SubscriptionId', '>', afterId)
         .orderBy('SubscriptionId');
+      if (ownerKeyId !== undefined) query = query.where('OwnerKeyId', '=', ownerKeyId);
       query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
       return (await query.execute()).map(toSubscription);
     },

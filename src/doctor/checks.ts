@@ -4,6 +4,9 @@ import type { Config } from '../config/schema.js';
 import { type Database, openDatabase } from '../db/connect.js';
 import type { SourceTables } from '../db/source-tables.js';
 import type { StoreTables } from '../db/store-tables.js';
+import type { LookupAll } from '../delivery/address-guard.js';
+import { httpSender } from '../delivery/delivery-service.js';
+import type { HttpSender } from '../delivery/http-sender.js';
 import { readSchemaState } from '../store/migrate.js';
 import type { TablePrivilege } from './doctor-dialect.js';
 
@@ -48,6 +51,8 @@ const MAX_SKEW_MS = 2000;
 export interface DoctorOptions {
   /** Probes a subscription URL; resolves with the HTTP status or rejects with the network error. */
   probeUrl?: (url: string) => Promise<number>;
+  /** Replaces DNS for the default probe (tests). */
+  lookup?: LookupAll;
   now?: () => Date;
 }
 
@@ -80,7 +85,18 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
         fix: 'fix the source connection first',
       });
     }
-    if (store) await subscriptionChecks(store, options.probeUrl ?? probeWithFetch, results);
+    if (store) {
+      if (options.probeUrl) await subscriptionChecks(store, options.probeUrl, results);
+      else {
+        // The dispatcher's own sender: the SSRF guard applies to the probe as to every delivery.
+        const sender = httpSender(config, options.lookup);
+        try {
+          await subscriptionChecks(store, (url) => probeWithSender(sender, url), results);
+        } finally {
+          await sender.destroy();
+        }
+      }
+    }
   } finally {
     if (source && source !== store) await source.close();
     await store?.close();
@@ -238,14 +254,10 @@ async function subscriptionChecks(store: Database, probe: (url: string) => Promi
   }
 }
 
-async function probeWithFetch(url: string): Promise<number> {
-  try {
-    const response = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(5000) });
-    return response.status;
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message, { cause: error });
-  }
+async function probeWithSender(sender: HttpSender, url: string): Promise<number> {
+  const result = await sender.probe(url);
+  if (result.httpStatus === null) throw new Error(result.error ?? result.errorClass ?? 'no response');
+  return result.httpStatus;
 }
 
 export function formatResults(results: CheckResult[]): string {

@@ -43,6 +43,22 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return inner !== undefined && inner !== error ? isTransientDatabaseError(inner) : false;
 }
 
+// Errors about the values of one row rather than the database: PostgreSQL classes 22 (data
+// exception: bad text, bad JSON, too long) and 23 (integrity: a foreign key to a deleted row);
+// SQL Server 515 (NULL), 547 (constraint), 2601/2627 (duplicate key), 8152/2628 (truncation),
+// 241/245/8114 (conversion), 13609 (JSON text).
+const MSSQL_DATA = new Set([515, 547, 2601, 2627, 8152, 2628, 241, 245, 8114, 13609]);
+
+/** Whether a statement failed because of the values it carried, so the same rows would fail again. */
+export function isDataError(error: unknown): boolean {
+  const e = (error ?? {}) as DriverError;
+  const code = e.code ?? '';
+  if (/^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  if (typeof e.number === 'number' && MSSQL_DATA.has(e.number)) return true;
+  const inner = e.errors?.[0] ?? e.cause;
+  return inner !== undefined && inner !== error ? isDataError(inner) : false;
+}
+
 /** Exponential backoff with full jitter, capped: 0.5 s, 1 s, 2 s ... up to 30 s. */
 export function backoffMs(attempt: number, random: () => number = Math.random, baseMs = 500, capMs = 30_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));

@@ -45,7 +45,7 @@ export async function readSchemaState(store: Database): Promise<SchemaState> {
   return {
     applied,
     pending: files.filter((file) => !done.has(file.version)),
-    latest: files.length,
+    latest: files.at(-1)?.version ?? 0,
     current: applied.reduce((max, row) => Math.max(max, row.Version), 0),
   };
 }

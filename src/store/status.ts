@@ -9,7 +9,23 @@ export interface StoreStatus {
   deliveries: { pending: number; failed: number; oldestPendingDueUtc: string | null };
   /** Seconds since the newest captured event happened in the CRM; null with no events. */
   captureLagSeconds: number | null;
+  /** Per source object with gaps: the key ranges pending and those given up (empty before migration 0005). */
+  gaps: GapStatus[];
 }
+
+export interface GapStatus {
+  source: string;
+  pendingRanges: number;
+  pendingKeys: number;
+  oldestPendingSeenUtc: string | null;
+  /** Given up after capture.gapTimeoutMs: rolled back or deleted, or lost to a transaction open that long. */
+  expiredRanges: number;
+  expiredKeys: number;
+  lastExpired: { firstKey: number; lastKey: number; firstSeenUtc: string; expiredUtc: string } | null;
+}
+
+/** The migration that keeps gaps as key ranges. */
+const GAP_RANGES_VERSION = 5;
 
 const iso = (value: Date | string | null | undefined): string | null =>
   value === null || value === undefined ? null : new Date(value).toISOString();
@@ -68,5 +84,57 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
       oldestPendingDueUtc: iso(oldestDue.due as Date | null),
     },
     captureLagSeconds: newestCreated === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(newestCreated)) / 1000)),
+    gaps: schema.applied.some((row) => row.Version === GAP_RANGES_VERSION) ? await readGapStatus(store) : [],
   };
+}
+
+async function readGapStatus(store: Database): Promise<GapStatus[]> {
+  const { db } = store;
+  const keys = sql<number>`sum(${sql.ref('LastKey')} - ${sql.ref('FirstKey')} + 1)`;
+  const pending = await db
+    .selectFrom('integration.CaptureGapRange')
+    .select((eb) => ['SourceName', eb.fn.countAll<number>().as('ranges'), keys.as('keys'), eb.fn.min('FirstSeenUtc').as('oldest')])
+    .groupBy('SourceName')
+    .execute();
+  const expired = await db
+    .selectFrom('integration.CaptureGapExpired')
+    .select((eb) => ['SourceName', eb.fn.countAll<number>().as('ranges'), keys.as('keys')])
+    .groupBy('SourceName')
+    .execute();
+  const sources = [...new Set([...pending.map((p) => p.SourceName), ...expired.map((e) => e.SourceName)])].sort();
+  const status: GapStatus[] = [];
+  for (const source of sources) {
+    const p = pending.find((row) => row.SourceName === source);
+    const e = expired.find((row) => row.SourceName === source);
+    const last = e
+      ? await store.dialect.capture
+          .first(
+            db
+              .selectFrom('integration.CaptureGapExpired')
+              .select(['FirstKey', 'LastKey', 'FirstSeenUtc', 'ExpiredUtc'])
+              .where('SourceName', '=', source)
+              .orderBy('ExpiredUtc', 'desc')
+              .orderBy('FirstKey', 'desc'),
+            1,
+          )
+          .executeTakeFirst()
+      : undefined;
+    status.push({
+      source,
+      pendingRanges: Number(p?.ranges ?? 0),
+      pendingKeys: Number(p?.keys ?? 0),
+      oldestPendingSeenUtc: iso(p?.oldest as Date | undefined),
+      expiredRanges: Number(e?.ranges ?? 0),
+      expiredKeys: Number(e?.keys ?? 0),
+      lastExpired: last
+        ? {
+            firstKey: Number(last.FirstKey),
+            lastKey: Number(last.LastKey),
+            firstSeenUtc: iso(last.FirstSeenUtc) as string,
+            expiredUtc: iso(last.ExpiredUtc) as string,
+          }
+        : null,
+    });
+  }
+  return status;
 }

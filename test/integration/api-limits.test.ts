@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
@@ -42,6 +43,46 @@ describeEachDialect('integration API: rate limits per key and bucket', (suite) =
     ).to.equal(429);
     clock += 1000;
     expect((await call(api.base, 'GET', '/api/v1/events', key)).status).to.equal(200);
+  });
+});
+
+describeEachDialect('integration API: failed authentication per client address', (suite) => {
+  let api: RunningApi;
+  let clock = 1_000_000;
+
+  before(async () => {
+    api = await startApi(
+      suite.db,
+      { api: { keyCacheMs: 60_000, failedAuthPerAddress: { perMinute: 60, burst: 3 } } },
+      { now: () => clock },
+    );
+  });
+
+  after(async () => {
+    await api?.close();
+  });
+
+  it('answers 429 to an address that keeps guessing keys, before asking the store; valid keys stay cached and served', async () => {
+    const valid = await keyWith(suite.db, 'events:read');
+    const uncached = await keyWith(suite.db, 'events:read');
+    expect((await call(api.base, 'GET', '/api/v1/events', valid)).status).to.equal(200);
+    const guess = () => `obx_${randomBytes(33).toString('base64url').slice(0, 44)}`;
+    for (let i = 0; i < 3; i++) expect((await call(api.base, 'GET', '/api/v1/events', guess())).status).to.equal(401);
+    const refused = await call(api.base, 'GET', '/api/v1/events', guess());
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal('rate_limited');
+    expect(refused.body.error.message).to.match(/invalid API key from this address/);
+    expect(refused.headers.get('retry-after')).to.equal('1');
+    // A key this process has not verified yet would need the store: it waits like the guesses.
+    expect((await call(api.base, 'GET', '/api/v1/events', uncached)).status).to.equal(429);
+    // The key verified before is still served, from the cache: revoking it in the store shows it.
+    await suite.db.db.updateTable('integration.ApiKey').set({ RevokedUtc: new Date() }).where('Prefix', '=', valid.slice(0, 16)).execute();
+    expect((await call(api.base, 'GET', '/api/v1/events', valid)).status).to.equal(200);
+    clock += 1000;
+    // One token back after a second: a valid key's lookup gives it back, so it does not use up the address's allowance.
+    expect((await call(api.base, 'GET', '/api/v1/events', uncached)).status).to.equal(200);
+    expect((await call(api.base, 'GET', '/api/v1/events', guess())).status).to.equal(401);
+    expect((await call(api.base, 'GET', '/api/v1/events', guess())).status).to.equal(429);
   });
 });
 

@@ -46,7 +46,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     api = await startApi(suite.db, {
       api: { keyCacheMs: 0, rateLimits: { read: { perMinute: 60000, burst: 10000 }, write: { perMinute: 60000, burst: 10000 } } },
     });
-    writer = await keyWith(suite.db, 'integrations:write');
+    writer = await keyWith(suite.db, 'integrations:write', 'integrations:read', 'events:read');
     reader = await keyWith(suite.db, 'integrations:read');
     events = await keyWith(suite.db, 'events:read');
     doc = (await SwaggerParser.dereference((await call(api.base, 'GET', '/api/v1/openapi.json')).body)) as unknown as typeof doc;
@@ -71,7 +71,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     });
     expect(created.body.secret).to.match(/^whsec_/);
     expect(created.headers.get('location')).to.equal(`${BASE}/${created.body.id}`);
-    const again = await checked('GET', `${BASE}/{id}`, `${BASE}/${created.body.id}`, reader);
+    const again = await checked('GET', `${BASE}/{id}`, `${BASE}/${created.body.id}`, writer);
     expect(again.status).to.equal(200);
     expect(again.body).to.not.have.property('secret');
     expect(again.body.event_types).to.deep.equal(['client.created', 'payment.*']);
@@ -97,6 +97,11 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       [{ url: 'https://a.example', event_types: ['client.created'], enabled: 'yes' }, 400, 'body.enabled'],
       [{ url: 'https://a.example', event_types: ['client.created'], secret: 'my-own-secret-of-16+' }, 400, 'body.secret'],
       [{ url: 'https://a.example', event_types: ['client.created'], secret: 'whsec_c2hvcnQ=' }, 400, 'body.secret'],
+      // Text the store cannot keep as sent: a NUL (PostgreSQL refuses it), a lone surrogate.
+      [{ url: 'https://a.example/\u0000', event_types: ['client.created'] }, 400, 'body.url'],
+      [{ url: 'https://a.example/\uD83D', event_types: ['client.created'] }, 400, 'body.url'],
+      [{ url: 'https://a.example', event_types: ['client.created'], description: 'a\u0000b' }, 400, 'body.description'],
+      [{ url: 'https://a.example', event_types: ['client.created'], description: 'half \uDE00' }, 400, 'body.description'],
       ['{"url": "https://a.example", "event_types": [', 400, 'invalid_json'],
       ['', 400, 'invalid_json'],
       ['url=x', 415, 'unsupported_media_type', { 'content-type': 'application/x-www-form-urlencoded' }],
@@ -170,6 +175,8 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
         const answer = await call(production.base, 'POST', BASE, writer, { url, event_types: ['client.created'] });
         expect(answer.status, url).to.equal(400);
         expect(answer.body.error.code, url).to.equal('invalid_url');
+        // A refusal says the address is private, not what an internal name resolves to.
+        expect(answer.text, url).not.to.contain('10.0.0.8');
       }
       expect(
         (await call(production.base, 'POST', BASE, writer, { url: 'https://hooks.example.com/p', event_types: ['client.created'] })).status,
@@ -186,14 +193,14 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     const seen: number[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 20; page += 1) {
-      const answer = await checked('GET', BASE, `${BASE}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, reader);
+      const answer = await checked('GET', BASE, `${BASE}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, writer);
       expect(answer.status).to.equal(200);
       seen.push(...answer.body.data.map((s: { id: number }) => s.id));
       cursor = answer.body.next_cursor;
       if (cursor === null) break;
     }
     expect(seen).to.deep.equal(all);
-    expect((await checked('GET', BASE, `${BASE}?cursor=zzz`, reader)).status).to.equal(400);
+    expect((await checked('GET', BASE, `${BASE}?cursor=zzz`, writer)).status).to.equal(400);
   });
 
   it('patches: disable, enable, change url and types, rotate the secret; a bad field changes nothing', async () => {
@@ -221,6 +228,9 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       { url: 'https://p.example/c', event_types: ['nope.nope'] },
       { url: 'mailto:x@y' },
       { secret: 'new-one-of-16-chars' },
+      { url: 'https://p.example/\u0000' },
+      { description: 'nul \u0000' },
+      { description: 'half \uD83D', enabled: false },
     ]) {
       const answer = await checked('PATCH', `${BASE}/{id}`, `${BASE}/${id}`, writer, body);
       expect(answer.status, JSON.stringify(body)).to.equal(400);
@@ -234,6 +244,57 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     expect((await checked('GET', BASE, BASE, events)).status).to.equal(403);
     expect((await checked('DELETE', `${BASE}/{id}`, `${BASE}/1`, reader)).status).to.equal(403);
     expect((await checked('GET', BASE, BASE)).status).to.equal(401);
+  });
+
+  it('a subscription belongs to the key that created it: other keys neither see nor change it, admin keys do', async () => {
+    const alice = await keyWith(suite.db, 'integrations:write', 'integrations:read', 'events:read');
+    const bob = await keyWith(suite.db, 'integrations:write', 'integrations:read', 'events:read');
+    const admin = await keyWith(suite.db, 'admin');
+    const created = await checked('POST', BASE, BASE, alice, { url: 'https://alice.example/hook', event_types: ['client.created'] });
+    expect(created.status).to.equal(201);
+    const id = created.body.id as number;
+    await suite.db.db
+      .transaction()
+      .execute((trx) =>
+        appendEvents(trx, suite.db.dialect, 7, [
+          { type: 'client.created', sourceKey: `own:${id}`, createdUtc: new Date(), payload: { n: id }, metadata: {} },
+        ]),
+      );
+    const delivery = await suite.db.db
+      .selectFrom('integration.WebhookDelivery')
+      .select('DeliveryId')
+      .where('SubscriptionId', '=', id)
+      .executeTakeFirstOrThrow();
+    const snapshot = await stored();
+    // Bob's key: the same 404 as for an id that does not exist, on every route.
+    const one = `${BASE}/${id}`;
+    expect((await checked('GET', `${BASE}/{id}`, one, bob)).status).to.equal(404);
+    expect((await checked('PATCH', `${BASE}/{id}`, one, bob, { url: 'https://bob.example/steal' })).status).to.equal(404);
+    expect((await checked('PATCH', `${BASE}/{id}`, one, bob, { enabled: false })).status).to.equal(404);
+    expect((await checked('DELETE', `${BASE}/{id}`, one, bob)).status).to.equal(404);
+    expect((await checked('POST', `${BASE}/{id}/test`, `${one}/test`, bob)).status).to.equal(404);
+    expect((await checked('GET', `${BASE}/{id}/deliveries`, `${one}/deliveries`, bob)).status).to.equal(404);
+    const attemptsPath = `/api/v1/deliveries/${delivery.DeliveryId}/attempts`;
+    expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', attemptsPath, bob)).status).to.equal(404);
+    const bobList = await checked('GET', BASE, `${BASE}?limit=100`, bob);
+    expect(bobList.body.data.map((s: { id: number }) => s.id)).to.not.include(id);
+    expect(await stored()).to.deep.equal(snapshot);
+    // Alice's key and an admin key see it.
+    expect((await checked('GET', `${BASE}/{id}`, one, alice)).status).to.equal(200);
+    expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', attemptsPath, alice)).status).to.equal(200);
+    expect((await checked('GET', BASE, `${BASE}?limit=100`, alice)).body.data.map((s: { id: number }) => s.id)).to.include(id);
+    expect((await checked('GET', BASE, `${BASE}?limit=100`, admin)).body.data.map((s: { id: number }) => s.id)).to.include(id);
+    expect((await checked('PATCH', `${BASE}/{id}`, one, admin, { description: 'seen by the operator' })).status).to.equal(200);
+    expect((await checked('DELETE', `${BASE}/{id}`, one, alice)).status).to.equal(204);
+  });
+
+  it('subscribing needs events:read besides integrations:write', async () => {
+    const writeOnly = await keyWith(suite.db, 'integrations:write');
+    const before = await stored();
+    const refused = await checked('POST', BASE, BASE, writeOnly, { url: 'https://w.example/hook', event_types: ['*'] });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.details.required_scope).to.equal('events:read');
+    expect(await stored()).to.deep.equal(before);
   });
 
   it('sends a signed test event to the endpoint: 202 with what it answered', async () => {
@@ -288,11 +349,11 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
         );
       await append(1);
       await append(2);
-      const queued = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader);
+      const queued = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, writer);
       expect(queued.body.data.map((d: { status: string }) => d.status)).to.deep.equal(['pending', 'pending']);
       await drain();
       expect(zapier.requests.map((r) => JSON.parse(r.body).payload.client_id).sort()).to.deep.equal([1, 2]);
-      const delivered = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader);
+      const delivered = await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, writer);
       expect(delivered.body.data.map((d: { status: string }) => d.status)).to.deep.equal(['succeeded', 'succeeded']);
       // The trigger's sample list: newest first, each with a unique id.
       const samples = await checked('GET', '/api/v1/events', '/api/v1/events?type=client.created&limit=3&order=desc', events);
@@ -301,14 +362,14 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       zapier.reply = () => ({ status: 410, body: 'gone' });
       await append(3);
       await drain();
-      const gone = await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, reader);
+      const gone = await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, writer);
       expect(gone.body).to.deep.include({ enabled: false });
       expect(gone.body.disabled_reason).to.match(/410 Gone/);
-      const latest = (await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, reader)).body.data[0];
+      const latest = (await checked('GET', `${BASE}/{id}/deliveries`, `${BASE}/${id}/deliveries`, writer)).body.data[0];
       expect(latest.status).to.equal('failed');
-      const attempts = await checked('GET', '/api/v1/deliveries/{id}/attempts', `/api/v1/deliveries/${latest.id}/attempts`, reader);
+      const attempts = await checked('GET', '/api/v1/deliveries/{id}/attempts', `/api/v1/deliveries/${latest.id}/attempts`, writer);
       expect(attempts.body.data.map((a: { http_status: number }) => a.http_status)).to.deep.equal([410]);
-      expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', '/api/v1/deliveries/999999/attempts', reader)).status).to.equal(404);
+      expect((await checked('GET', '/api/v1/deliveries/{id}/attempts', '/api/v1/deliveries/999999/attempts', writer)).status).to.equal(404);
       // A disabled subscription gets nothing more.
       await append(4);
       await drain();
@@ -318,7 +379,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       const unsubscribe = await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer);
       expect(unsubscribe.status).to.equal(204);
       expect(unsubscribe.text).to.equal('');
-      expect((await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, reader)).status).to.equal(404);
+      expect((await checked('GET', `${BASE}/{id}`, `${BASE}/${id}`, writer)).status).to.equal(404);
       expect((await checked('DELETE', `${BASE}/{id}`, `${BASE}/${id}`, writer)).status).to.equal(404);
       const left = await suite.db.db
         .selectFrom('integration.WebhookDelivery')

@@ -65,7 +65,7 @@ describeEachDialect(
       await captureAll(testCaptureContext(suite.db));
       // The seed moves each identity to 100 past explicit ids 1..9: those never-used keys are gaps
       // that would expire after gapTimeoutMs; forget them so each test sees only its own.
-      await suite.db.db.deleteFrom('integration.CaptureGap').execute();
+      await suite.db.db.deleteFrom('integration.CaptureGapRange').execute();
     });
 
     it('captures a row that commits after a higher id was captured (two connections), once', async function () {
@@ -90,8 +90,8 @@ describeEachDialect(
         names = await named();
         expect(names).to.deep.equal(['Early']);
         const gaps = await suite.db.db
-          .selectFrom('integration.CaptureGap')
-          .select('MissingKey')
+          .selectFrom('integration.CaptureGapRange')
+          .select('FirstKey')
           .where('SourceName', '=', 'dbo.Client')
           .execute();
         expect(gaps).to.have.length(1);
@@ -104,8 +104,8 @@ describeEachDialect(
       names = await named();
       expect(names.sort()).to.deep.equal(['Early', 'Late']);
       const left = await suite.db.db
-        .selectFrom('integration.CaptureGap')
-        .select('MissingKey')
+        .selectFrom('integration.CaptureGapRange')
+        .select('FirstKey')
         .where('SourceName', '=', 'dbo.Client')
         .execute();
       expect(left).to.deep.equal([]);
@@ -124,10 +124,10 @@ describeEachDialect(
         .catch(() => undefined);
       await newClient(suite.db.db, 'After').execute();
       await captureAll(ctx);
-      expect(await suite.db.db.selectFrom('integration.CaptureGap').select('MissingKey').execute()).to.have.length(1);
+      expect(await suite.db.db.selectFrom('integration.CaptureGapRange').select('FirstKey').execute()).to.have.length(1);
       now = new Date(now.getTime() + ctx.gapTimeoutMs + 1000);
       await captureAll(ctx);
-      expect(await suite.db.db.selectFrom('integration.CaptureGap').select('MissingKey').execute()).to.deep.equal([]);
+      expect(await suite.db.db.selectFrom('integration.CaptureGapRange').select('FirstKey').execute()).to.deep.equal([]);
     });
 
     it('loses nothing and writes nothing twice when the connection dies between the outbox insert and the commit', async () => {

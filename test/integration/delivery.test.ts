@@ -1,10 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
+import { sql } from 'kysely';
 import winston from 'winston';
 import { recoverDeliveries, resendDelivery } from '../../src/delivery/delivery-store.js';
 import type { Sender } from '../../src/delivery/dispatcher.js';
-import { USER_AGENT } from '../../src/delivery/http-sender.js';
+import { USER_AGENT, type SendResult } from '../../src/delivery/http-sender.js';
+import { settleAttempt } from '../../src/delivery/outcome.js';
+import { writeResults } from '../../src/delivery/result-writer.js';
 import { secretKey } from '../../src/delivery/signing.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
@@ -243,7 +246,144 @@ describeEachDialect('webhook delivery', (suite) => {
     await drain();
     const [row] = await deliveries(subscription.id);
     expect(row).to.include({ Status: 'cancelled', LastError: 'subscription disabled' });
-    expect((await attempts(subscription.id)).map((a) => a.HttpStatus)).to.deep.equal([500]);
+    // Cancelled before its result came back: no attempt is logged for it.
+    expect(await attempts(subscription.id)).to.deep.equal([]);
+  });
+
+  it('a subscription disabled through the API: its queued deliveries are dropped in memory, not sent', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    await append(4);
+    const made: TestDispatcher = dispatcher({
+      options: { perSubscriptionInFlight: 1 },
+      wrap: (sender) => ({
+        send: async (request) => {
+          if (receiver.requests.length === 0) {
+            await subscriptions().update(subscription.id, { enabled: false });
+            // The lease renewal finds the leases taken away.
+            await made.dispatcher.keepLeases();
+          }
+          return sender.send(request);
+        },
+      }),
+    });
+    await made.drain();
+    expect(receiver.requests).to.have.length(1);
+    expect((await deliveries(subscription.id)).map((d) => [d.Status, d.LeaseOwner])).to.deep.equal(Array(4).fill(['cancelled', null]));
+    expect(await attempts(subscription.id)).to.deep.equal([]);
+    expect(made.dispatcher.heldCount).to.equal(0);
+  });
+
+  it('after a 410 nothing more is sent to the endpoint: what it had queued is cancelled in memory', async () => {
+    const { subscription } = await subscribe(receiver.url);
+    const other = await subscribe(`${receiver.url}/other`);
+    receiver.reply = (request) => (request.path === '/' ? { status: 410, body: 'gone' } : { status: 200 });
+    await append(6);
+    await dispatcher({ options: { perSubscriptionInFlight: 1 } }).drain();
+    expect(receiver.requests.filter((r) => r.path === '/')).to.have.length(1);
+    expect(receiver.requests.filter((r) => r.path === '/other')).to.have.length(6);
+    expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(['failed', ...Array(5).fill('cancelled')]);
+    expect((await attempts(subscription.id)).map((a) => a.HttpStatus)).to.deep.equal([410]);
+    expect((await deliveries(other.subscription.id)).map((d) => d.Status)).to.deep.equal(Array(6).fill('succeeded'));
+  });
+
+  it('stores any response as valid text: NUL, half an emoji at the cut and invalid UTF-8 stall no one', async () => {
+    const healthy = await subscribe(`${receiver.url}/ok`);
+    const nul = await subscribe(`${receiver.url}/nul`);
+    const emoji = await subscribe(`${receiver.url}/emoji`);
+    const bytes = await subscribe(`${receiver.url}/bytes`);
+    receiver.reply = (request) => {
+      if (request.path === '/nul') return { status: 500, body: 'error\0' };
+      // The 4,000th character is the first half of the emoji.
+      if (request.path === '/emoji') return { status: 200, body: `${'x'.repeat(3999)}\u{1F600}tail` };
+      if (request.path === '/bytes') return { status: 200, body: Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x61, 0x62, 0x63]) };
+      return { status: 200, body: 'ok' };
+    };
+    await append(3);
+    await dispatcher().drain();
+    const bodyOf = async (id: number) => (await attempts(id)).map((a) => a.ResponseBody);
+    expect(await bodyOf(healthy.subscription.id)).to.deep.equal(Array(3).fill('ok'));
+    expect(await bodyOf(nul.subscription.id)).to.deep.equal(Array(3).fill('error\uFFFD'));
+    expect(await bodyOf(emoji.subscription.id)).to.deep.equal(Array(3).fill('x'.repeat(3999)));
+    expect(await bodyOf(bytes.subscription.id)).to.deep.equal(Array(3).fill('\uFFFD\uFFFD\uFFFD\uFFFDabc'));
+    for (const { subscription } of [healthy, emoji, bytes]) {
+      expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(Array(3).fill('succeeded'));
+    }
+    expect((await deliveries(nul.subscription.id)).map((d) => [d.Status, d.AttemptCount, d.LeaseOwner])).to.deep.equal(
+      Array(3).fill(['pending', 1, null]),
+    );
+  });
+
+  it('a batch the store refuses for one row is written row by row: that row without its body, the others as they are', async () => {
+    const good = await subscribe(`${receiver.url}/good`);
+    const bad = await subscribe(`${receiver.url}/bad`);
+    await append(2);
+    const now = new Date();
+    const owner = 'row-by-row';
+    const claimed = await suite.db.dialect.delivery.claim(suite.db.db, {
+      owner,
+      limit: 10,
+      now,
+      leaseUntil: new Date(now.getTime() + 60_000),
+      room: [],
+      defaultRoom: 10,
+    });
+    expect(claimed).to.have.length(4);
+    // A sender other than ours could hand back anything: here a NUL that PostgreSQL cannot store.
+    const answer = (body: string): SendResult => ({
+      httpStatus: 200,
+      errorClass: null,
+      error: null,
+      responseBody: body,
+      retryAfter: undefined,
+      elapsedMs: 5,
+    });
+    const outcomes = claimed.map((c) => {
+      const outcome = settleAttempt(c, answer('fine'), { retrySchedule: [1], retryWindowHours: 1, jitter: 0 }, now);
+      return c.subscriptionId === bad.subscription.id ? { ...outcome, attempt: { ...outcome.attempt, b: 'bad\0body' } } : outcome;
+    });
+    const report = await writeResults(suite.db, { outcomes, cancels: [] }, { owner, now, failingCutoff: new Date(0) });
+    expect(report.fault).to.equal(undefined);
+    expect(report.dropped).to.deep.equal([]);
+    expect((await attempts(good.subscription.id)).map((a) => a.ResponseBody)).to.deep.equal(['fine', 'fine']);
+    const badBodies = (await attempts(bad.subscription.id)).map((a) => a.ResponseBody);
+    expect(badBodies).to.have.length(2);
+    if (suite.dialect === 'mssql' && report.withoutBody.length === 0) {
+      // SQL Server's nvarchar keeps U+0000: nothing to refuse there.
+      expect(badBodies).to.deep.equal(['bad\0body', 'bad\0body']);
+    } else {
+      expect(report.withoutBody).to.have.length(2);
+      for (const body of badBodies) expect(body).to.match(/^\(response body not stored: .+\)$/);
+    }
+    for (const { subscription } of [good, bad]) {
+      expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(['succeeded', 'succeeded']);
+    }
+  });
+
+  it('a result write that keeps failing is logged once per outage, and the results are written when it ends', async () => {
+    const lines: string[] = [];
+    const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+    logger.on('data', (info: { message: string }) => lines.push(info.message));
+    const { subscription } = await subscribe(receiver.url);
+    await append(2);
+    const rename = (from: string, to: string) =>
+      suite.dialect === 'mssql'
+        ? sql.raw(`EXEC sp_rename 'integration.${from}', '${to}'`).execute(suite.db.db)
+        : sql.raw(`ALTER TABLE integration."${from}" RENAME TO "${to}"`).execute(suite.db.db);
+    await rename('DeliveryAttempt', 'DeliveryAttemptAway');
+    const { drain } = dispatcher({ logger });
+    try {
+      for (let i = 0; i < 3; i++) await drain();
+      expect(receiver.requests).to.have.length(2);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/recording results\) unavailable/);
+    } finally {
+      await rename('DeliveryAttemptAway', 'DeliveryAttempt');
+    }
+    await drain();
+    expect(lines).to.have.length(2);
+    expect(lines[1]).to.match(/recording results\) available again/);
+    expect((await deliveries(subscription.id)).map((d) => d.Status)).to.deep.equal(['succeeded', 'succeeded']);
+    expect(receiver.requests).to.have.length(2);
   });
 
   it('a circuit pauses a dead endpoint while a healthy one keeps receiving', async () => {
@@ -327,6 +467,9 @@ describeEachDialect('webhook delivery', (suite) => {
     for (const id of made) classes.push((await attempts(id)).map((a) => a.ErrorClass)[0]);
     expect(classes).to.deep.equal(['ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'ssrf_blocked', 'invalid_url']);
     expect(receiver.requests).to.have.length(0);
+    // The delivery log says what kind of address a name led to, never which one.
+    const [rebound] = await deliveries(made[0]!);
+    expect(rebound!.LastError).to.equal('ssrf_blocked: rebind.example.com resolves to a loopback address');
   });
 
   it('disables a subscription whose every attempt has failed for 5 days', async () => {

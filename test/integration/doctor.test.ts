@@ -29,6 +29,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     let receiver: http.Server;
     let receiverUrl: string;
     let closedUrl: string;
+    let connections = 0;
 
     before(async () => {
       if (kind === 'postgres') {
@@ -42,6 +43,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await migrate(db, silentLogger());
       await ensureDemoCrm(db);
       receiver = http.createServer((_req, res) => res.writeHead(204).end());
+      receiver.on('connection', () => (connections += 1));
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       await db.dialect.insertReturningId(
@@ -85,6 +87,43 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(byName(results, 'subscription 2').detail).to.match(/ECONNREFUSED/);
     });
 
+    it('probes through the SSRF guard: in production nothing connects to loopback, by address or by a re-pointed name', async () => {
+      const port = (receiver.address() as AddressInfo).port;
+      const db = await openDatabase(parseDatabaseUrl(url), { role: 'store', connectTimeoutMs: 10_000, poolMax: 1 });
+      const added: number[] = [];
+      try {
+        for (const target of [`https://127.0.0.1:${port}/hook`, `https://rebind.example.com:${port}/hook`]) {
+          added.push(
+            await db.dialect.insertReturningId(
+              db.db,
+              'integration.WebhookSubscription',
+              { Url: target, EventTypes: '*', Secret: 'whsec_z' },
+              'SubscriptionId',
+            ),
+          );
+        }
+      } finally {
+        await db.close();
+      }
+      const before = connections;
+      // The name was public when it subscribed; it points at this machine now.
+      const lookup = async () => [{ address: '127.0.0.1', family: 4 }];
+      try {
+        const results = await runDoctor(validateConfig({ env: 'production', store: { url } }), { lookup });
+        expect(connections).to.equal(before);
+        expect(byName(results, 'subscription 1')).to.include({ ok: false });
+        expect(byName(results, 'subscription 1').detail).to.match(/must use https in production/);
+        expect(byName(results, `subscription ${added[0]}`).detail).to.match(/ssrf_blocked: 127\.0\.0\.1 is a loopback address/);
+        expect(byName(results, `subscription ${added[1]}`).detail).to.match(
+          /ssrf_blocked: rebind\.example\.com resolves to a loopback address/,
+        );
+      } finally {
+        const again = await openDatabase(parseDatabaseUrl(url), { role: 'store', connectTimeoutMs: 10_000, poolMax: 1 });
+        await again.db.deleteFrom('integration.WebhookSubscription').where('SubscriptionId', 'in', added).execute();
+        await again.close();
+      }
+    });
+
     it('fails a time zone that does not match the CRM server, with the fix', async () => {
       const results = await runDoctor(validateConfig({ store: { url }, source: { timezone: 'Pacific/Kiritimati' } }), {
         probeUrl: async () => 200,
@@ -99,7 +138,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(result.code, result.stderr).to.equal(1);
       const lines = result.stdout.split('\n').filter((line) => /^(ok|warn|FAIL)\s/.test(line));
       expect(lines.length).to.be.greaterThan(6);
-      expect(result.stdout).to.contain(`${closedUrl}: ECONNREFUSED\n      fix: `);
+      expect(result.stdout).to.match(new RegExp(`${closedUrl}: refused: .*ECONNREFUSED.*\\n      fix: `));
       expect(result.stdout).to.match(/^FAIL\s+subscription 2 /m);
     });
   });

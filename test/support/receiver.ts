@@ -12,7 +12,8 @@ export interface ReceivedRequest {
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Bytes as they are: a Buffer sends what no string could (invalid UTF-8). */
+  body?: string | Buffer;
   delayMs?: number;
 }
 

@@ -71,6 +71,19 @@ describe('configuration', () => {
     expect(loadError({ OUTBOX_SOURCE_URL: 'Server=db;User Id=sa;Password=hunter2' })).not.to.contain('hunter2');
   });
 
+  it('shows no piece of a password that was not URL-encoded', () => {
+    for (const password of ['hun@ter2', 'hun/ter2', 'hun ter2', 'hun"ter2', 'hun:ter2@x']) {
+      for (const scheme of ['postgres', 'mssql', 'mysql']) {
+        // No database name: refused whether or not the password makes the URL unreadable.
+        const message = loadError({ OUTBOX_STORE_URL: `${scheme}://root:${password}@db.example/` });
+        expect(message, `${scheme} ${password}`).to.match(/^config: store\.url /);
+        expect(message, `${scheme} ${password}`).not.to.match(/hun|ter2/);
+      }
+      const logged = redactSecrets(`connect postgres://root:${password}@db.example:5432/crm failed`);
+      expect(logged).to.equal('connect postgres://root:***@db.example:5432/crm failed');
+    }
+  });
+
   it('refuses a port that is not a number and an unknown environment', () => {
     expect(loadError({ OUTBOX_HTTP_PORT: 'eighty' })).to.match(/^config: http\.port .* must be (a )?number/);
     expect(loadError({ OUTBOX_ENV: 'staging' })).to.match(/^config: env .* must be one of "development", "production"/);

@@ -6,6 +6,8 @@ import { CircuitBreakers } from '../../src/delivery/circuit.js';
 import type { ClaimedDelivery } from '../../src/delivery/delivery-dialect.js';
 import { classifySendError, type SendResult } from '../../src/delivery/http-sender.js';
 import { settleAttempt } from '../../src/delivery/outcome.js';
+import { hasUnstorableCharacter, storableText } from '../../src/db/storable-text.js';
+import { isDataError } from '../../src/service/outage.js';
 import { nextAttemptAt, parseRetryAfter } from '../../src/delivery/retry-policy.js';
 import { generateSecret, secretKey, secretProblem, signatureHeaders, standardSignature } from '../../src/delivery/signing.js';
 
@@ -172,5 +174,26 @@ describe('send error classes', () => {
     expect(
       classifySendError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: coded('ECONNRESET') })),
     ).to.equal('connection');
+  });
+});
+
+describe('text a store can keep', () => {
+  it('replaces NUL and lone surrogates, and cuts without splitting a surrogate pair', () => {
+    expect(storableText('error\0', 100)).to.equal('error\uFFFD');
+    expect(storableText('a\uD83Db\uDE00c', 100)).to.equal('a\uFFFDb\uFFFDc');
+    expect(storableText('ok \u{1F600}', 100)).to.equal('ok \u{1F600}');
+    expect(storableText(`${'x'.repeat(9)}\u{1F600}`, 10)).to.equal('x'.repeat(9));
+    expect(storableText(`${'x'.repeat(8)}\u{1F600}`, 10)).to.equal(`${'x'.repeat(8)}\u{1F600}`);
+    expect(hasUnstorableCharacter('fine \u{1F600}')).to.equal(false);
+    expect(hasUnstorableCharacter('nul \0')).to.equal(true);
+    expect(hasUnstorableCharacter('half \uD83D')).to.equal(true);
+  });
+
+  it('tells an error about a row from one about the database', () => {
+    expect(isDataError(Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }))).to.equal(true);
+    expect(isDataError(Object.assign(new Error('foreign key'), { code: '23503' }))).to.equal(true);
+    expect(isDataError(Object.assign(new Error('conflicted with the FOREIGN KEY constraint'), { number: 547 }))).to.equal(true);
+    expect(isDataError(Object.assign(new Error('relation does not exist'), { code: '42P01' }))).to.equal(false);
+    expect(isDataError(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).to.equal(false);
   });
 });

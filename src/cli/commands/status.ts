@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openStore } from '../../service/databases.js';
-import { readStoreStatus, type StoreStatus } from '../../store/status.js';
+import { type GapStatus, readStoreStatus, type StoreStatus } from '../../store/status.js';
 import { loadCliContext } from '../context.js';
 import { action } from '../action.js';
 
@@ -23,6 +23,19 @@ export function registerStatusCommand(program: Command): void {
     );
 }
 
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+function formatGaps(g: GapStatus): string {
+  const pending =
+    g.pendingRanges === 0
+      ? 'none pending'
+      : `pending ${plural(g.pendingKeys, 'key')} in ${plural(g.pendingRanges, 'range')} since ${g.oldestPendingSeenUtc}`;
+  const expired = g.lastExpired
+    ? `; given up ${plural(g.expiredKeys, 'key')} in ${plural(g.expiredRanges, 'range')}, last ${g.lastExpired.firstKey}..${g.lastExpired.lastKey} at ${g.lastExpired.expiredUtc}`
+    : '';
+  return `  ${g.source.padEnd(28)} ${pending}${expired}`;
+}
+
 export function formatStatus(status: StoreStatus): string {
   const lines = [
     `store schema      version ${status.schema.current} of ${status.schema.latest}${status.schema.pending.length ? ` (pending: ${status.schema.pending.join(', ')})` : ''}`,
@@ -33,6 +46,8 @@ export function formatStatus(status: StoreStatus): string {
     ...(status.watermarks.length === 0
       ? ['  (none yet: capture has not run)']
       : status.watermarks.map((w) => `  ${w.source.padEnd(28)} ${String(w.lastKey).padStart(12)}  updated ${w.updatedUtc}`)),
+    'capture gaps (keys passed while missing; given up after capture.gapTimeoutMs)',
+    ...(status.gaps.length === 0 ? ['  (none)'] : status.gaps.map(formatGaps)),
   ];
   return `${lines.join('\n')}\n`;
 }

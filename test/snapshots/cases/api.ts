@@ -1,5 +1,5 @@
 import { createApiKey, listApiKeys, revokeApiKey, touchApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
-import { countPending, deliveryExists, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
+import { countPending, deliverySubscriptionId, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
 import { kyselySubscriptionStore } from '../../../src/delivery/subscriptions.js';
 import { ENVELOPE_COLUMNS } from '../../../src/outbox/envelope.js';
 import type { MssqlStatementCase } from '../../support/mssql-recorder.js';
@@ -74,7 +74,7 @@ export const cases: MssqlStatementCase[] = [
     run: async (db) => {
       await listDeliveries(db, 3, 0, 101);
       await listDeliveries(db, 3, 500, 101);
-      await deliveryExists(db, 9);
+      await deliverySubscriptionId(db, 9);
       await listAttempts(db, 9);
       await countPending(db);
     },

@@ -16,7 +16,6 @@ function ctx(db: Database): CaptureContext {
     zone: 'America/New_York',
     batchSize: 5000,
     gapTimeoutMs: 600000,
-    maxGapKeys: 10000,
     reconcilePageSize: 5000,
     logger: silentLogger(),
     now: () => new Date('2026-01-28T12:00:00Z'),
@@ -75,17 +74,22 @@ export const cases: MssqlStatementCase[] = [
     respond: (s) => (has(s, 'max(') ? [{ top: 10 }] : []),
   },
   {
-    name: 'an idle cycle (dbo.Client): lock, watermark, expire and read gaps, read past the watermark',
+    name: 'an idle cycle (dbo.Client): lock, watermark, pending gap ranges (none), read past the watermark',
     run: (db) => captureCycle(ctx(db), clients, KEYED_EVENTS),
     respond: (s) => (has(s, '"CaptureWatermark"') ? [{ LastKey: 10 }] : []),
   },
   {
-    name: 'a cycle with a pending gap and new rows (dbo.Client): late row, events, gaps, watermark',
+    name: 'a cycle with two pending gap ranges, one expired, and new rows past a new gap (dbo.Client): late row, events, ranges, watermark',
     run: (db) => captureCycle(ctx(db), clients, KEYED_EVENTS),
     respond: (s) => {
       if (has(s, '"CaptureWatermark"') && has(s, 'select')) return [{ LastKey: 10 }];
-      if (has(s, 'select top(1000) "MissingKey"')) return [{ MissingKey: 9 }];
-      if (has(s, '"dbo"."Client"') && has(s, ' in (')) return [{ ...clientRow, key: 9, ClientID: 9 }];
+      if (has(s, '"CaptureGapRange"') && has(s, 'select'))
+        return [
+          { FirstKey: 3, LastKey: 4, FirstSeenUtc: new Date('2026-01-28T11:00:00Z') },
+          { FirstKey: 7, LastKey: 9, FirstSeenUtc: new Date('2026-01-28T11:59:00Z') },
+        ];
+      // One statement reads the pending ranges and past the watermark: a late row, then a new one.
+      if (has(s, '"dbo"."Client"') && has(s, 'union all')) return [{ ...clientRow, key: 8, ClientID: 8 }, clientRow];
       if (has(s, '"dbo"."Client"')) return [clientRow];
       if (has(s, 'OUTPUT inserted.EventId')) return [{ EventId: 1, EventType: 'client.created' }];
       return [];

@@ -49,23 +49,23 @@ update "integration"."ApiKey" set "LastUsedUtc" = @1 where "ApiKeyId" = @2 and (
 -- parameter types: Date, number, Date
 
 -- == subscriptions: create, get, list, update, rotate the secret, delete ==
-insert into "integration"."WebhookSubscription" ("Url", "EventTypes", "Description", "Secret", "Enabled", "CreatedUtc", "UpdatedUtc") output "inserted"."SubscriptionId" as "id" values (@1, @2, @3, @4, @5, @6, @7);
--- parameter types: string, string, null, string, boolean, Date, Date
-select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+insert into "integration"."WebhookSubscription" ("Url", "EventTypes", "Description", "Secret", "Enabled", "OwnerKeyId", "CreatedUtc", "UpdatedUtc") output "inserted"."SubscriptionId" as "id" values (@1, @2, @3, @4, @5, @6, @7, @8);
+-- parameter types: string, string, null, string, boolean, null, Date, Date
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
-select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
-select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" > @1 order by "SubscriptionId";
+select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" > @1 order by "SubscriptionId";
 -- parameter types: number
 update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
 -- parameter types: string, string, string, boolean, null, null, Date, number
 update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
 -- parameter types: string, string, Date, null, null, number, string
-select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;
 -- parameter types: Date, string, Date, number
-select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
+select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 delete from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
@@ -75,7 +75,7 @@ select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCou
 -- parameter types: number
 select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 and "DeliveryId" < @2 order by "DeliveryId" desc;
 -- parameter types: number, number
-select "DeliveryId" from "integration"."WebhookDelivery" where "DeliveryId" = @1;
+select "SubscriptionId" from "integration"."WebhookDelivery" where "DeliveryId" = @1;
 -- parameter types: number
 select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";
 -- parameter types: number

@@ -97,7 +97,7 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 -- parameter types: string, number, Date
 COMMIT TRANSACTION;
 
--- == an idle cycle (dbo.Client): lock, watermark, expire and read gaps, read past the watermark ==
+-- == an idle cycle (dbo.Client): lock, watermark, pending gap ranges (none), read past the watermark ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
     EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
@@ -106,15 +106,13 @@ DECLARE @granted int;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
-delete from "integration"."CaptureGap" where "SourceName" = @1 and "FirstSeenUtc" < @2;
--- parameter types: string, Date
-select top(1000) "MissingKey" from "integration"."CaptureGap" where "SourceName" = @1 order by "MissingKey";
+select "FirstKey", "LastKey", "FirstSeenUtc" from "integration"."CaptureGapRange" where "SourceName" = @1 order by "FirstKey";
 -- parameter types: string
 select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" > @1 order by "c"."ClientID";
 -- parameter types: number
 COMMIT TRANSACTION;
 
--- == a cycle with a pending gap and new rows (dbo.Client): late row, events, gaps, watermark ==
+-- == a cycle with two pending gap ranges, one expired, and new rows past a new gap (dbo.Client): late row, events, ranges, watermark ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
     EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
@@ -123,14 +121,10 @@ DECLARE @granted int;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
-delete from "integration"."CaptureGap" where "SourceName" = @1 and "FirstSeenUtc" < @2;
--- parameter types: string, Date
-select top(1000) "MissingKey" from "integration"."CaptureGap" where "SourceName" = @1 order by "MissingKey";
+select "FirstKey", "LastKey", "FirstSeenUtc" from "integration"."CaptureGapRange" where "SourceName" = @1 order by "FirstKey";
 -- parameter types: string
-select "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" in (@1) order by "c"."ClientID";
--- parameter types: number
-select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" > @1 order by "c"."ClientID";
--- parameter types: number
+select top(5000) * from (select * from (select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" >= @1 and "c"."ClientID" <= @2 order by "c"."ClientID") as "r0" union all select * from (select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" >= @3 and "c"."ClientID" <= @4 order by "c"."ClientID") as "r1" union all select * from (select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" > @5 order by "c"."ClientID") as "r2") as "cycle" order by "cycle"."key";
+-- parameter types: number, number, number, number, number
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
 INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
@@ -144,15 +138,14 @@ INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId
         WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
 -- parameter types: number, string
-delete from "integration"."CaptureGap" where "SourceName" = @1 and "MissingKey" in (@2);
--- parameter types: string, number
-INSERT INTO integration.CaptureGap (SourceName, MissingKey, FirstSeenUtc)
-      SELECT @1, k.[value], @2
-      FROM OPENJSON(@3) WITH ([value] bigint '$') AS k
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.CaptureGap AS g WITH (UPDLOCK, HOLDLOCK)
-        WHERE g.SourceName = @4 AND g.MissingKey = k.[value]);
--- parameter types: string, Date, string, string
+delete from "integration"."CaptureGapRange" where "SourceName" = @1 and "FirstKey" in (@2, @3);
+-- parameter types: string, number, number
+INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
+        SELECT @1, r.f, r.l, CAST(r.s AS datetime2(3))
+        FROM OPENJSON(@2) WITH (f bigint '$.f', l bigint '$.l', s nvarchar(23) '$.s') AS r;
+-- parameter types: string, string
+insert into "integration"."CaptureGapExpired" ("SourceName", "ExpiredUtc", "FirstKey", "LastKey", "FirstSeenUtc") values (@1, @2, @3, @4, @5);
+-- parameter types: string, Date, number, number, Date
 update "integration"."CaptureWatermark" set "LastKey" = @1, "UpdatedUtc" = @2 where "SourceName" = @3;
 -- parameter types: number, Date, string
 COMMIT TRANSACTION;
@@ -171,9 +164,7 @@ DECLARE @granted int;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
-delete from "integration"."CaptureGap" where "SourceName" = @1 and "FirstSeenUtc" < @2;
--- parameter types: string, Date
-select top(1000) "MissingKey" from "integration"."CaptureGap" where "SourceName" = @1 order by "MissingKey";
+select "FirstKey", "LastKey", "FirstSeenUtc" from "integration"."CaptureGapRange" where "SourceName" = @1 order by "FirstKey";
 -- parameter types: string
 select top(5000) "p"."InvoicePaymentID" as "key", "p"."InvoicePaymentID", "p"."InvoiceID", "p"."ClientID", "p"."Amount", "p"."PaymentMethod", "p"."IsSuccessful", "p"."FailureReason", "p"."TransactionID", "p"."PaymentDate" from "dbo"."InvoicePayment" as "p" where "p"."InvoicePaymentID" > @1 order by "p"."InvoicePaymentID";
 -- parameter types: number

@@ -30,8 +30,9 @@ INSERT INTO integration.DeliveryAttempt
       SELECT a.d, a.s, a.e, a.n, a.h, a.c, a.b, a.ms, CAST(a.at AS datetime2(3))
       FROM OPENJSON(@1) WITH (
         d bigint '$.d', s bigint '$.s', e bigint '$.e', n int '$.n', h int '$.h', c nvarchar(40) '$.c',
-        b nvarchar(4000) '$.b', ms int '$.ms', at nvarchar(30) '$.at') AS a;
--- parameter types: string
+        b nvarchar(4000) '$.b', ms int '$.ms', at nvarchar(30) '$.at') AS a
+      JOIN integration.WebhookDelivery AS w ON w.DeliveryId = a.d AND w.LeaseOwner = @2;
+-- parameter types: string, string
 UPDATE w SET Status = u.st, AttemptCount = u.n, NextAttemptUtc = CAST(u.[next] AS datetime2(3)), LastHttpStatus = u.h,
         LastError = u.err, CompletedUtc = CAST(u.done AS datetime2(3)), LeaseOwner = NULL, LeaseExpiresUtc = NULL
       FROM integration.WebhookDelivery AS w

@@ -203,6 +203,67 @@ ALTER TABLE integration.WebhookDelivery ADD RequeuedUtc datetime2(3) NULL;;
 CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Subscription_Due ON integration.WebhookDelivery (SubscriptionId, NextAttemptUtc)
   WHERE Status = N'pending';;
 COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- Late-commit gaps kept as key ranges. A range of keys the watermark passed while they were
+-- missing (an open transaction, a rollback, an identity jump) is one row however many keys it
+-- holds, so every pending range is re-read each cycle at the cost of one index seek, and the
+-- watermark never passes a key that is not tracked. A key that appears is captured and cut out
+-- of its range; what is still missing after capture.gapTimeoutMs is read one last time, then
+-- moved to CaptureGapExpired.
+CREATE TABLE integration.CaptureGapRange (
+  SourceName   nvarchar(100) NOT NULL,
+  FirstKey     bigint        NOT NULL,
+  LastKey      bigint        NOT NULL,
+  FirstSeenUtc datetime2(3)  NOT NULL CONSTRAINT DF_CaptureGapRange_FirstSeenUtc DEFAULT SYSUTCDATETIME(),
+  CONSTRAINT PK_CaptureGapRange PRIMARY KEY CLUSTERED (SourceName, FirstKey),
+  CONSTRAINT CK_CaptureGapRange_Keys CHECK (LastKey >= FirstKey)
+);;
+-- key minus its rank is constant). A merged range keeps its newest member's time, so no key
+-- is given up sooner than it was before.
+INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
+SELECT SourceName, MIN(MissingKey), MAX(MissingKey), MAX(FirstSeenUtc)
+FROM (
+  SELECT SourceName, MissingKey, FirstSeenUtc,
+         MissingKey - ROW_NUMBER() OVER (PARTITION BY SourceName ORDER BY MissingKey) AS [Run]
+  FROM integration.CaptureGap
+) AS runs
+GROUP BY SourceName, [Run];;
+DROP TABLE integration.CaptureGap;;
+-- or deleted rows; a CRM transaction that stayed open longer than the timeout also ends here,
+-- and its rows never become events. Shown by `outbox status`; the service logs each as an error.
+CREATE TABLE integration.CaptureGapExpired (
+  SourceName   nvarchar(100) NOT NULL,
+  ExpiredUtc   datetime2(3)  NOT NULL,
+  FirstKey     bigint        NOT NULL,
+  LastKey      bigint        NOT NULL,
+  FirstSeenUtc datetime2(3)  NOT NULL,
+  CONSTRAINT PK_CaptureGapExpired PRIMARY KEY CLUSTERED (SourceName, ExpiredUtc, FirstKey)
+);;
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+        @LockOwner = N'Transaction', @LockTimeout = @2;
+      SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- The API key that created a subscription (integration.ApiKey.ApiKeyId). A key sees and changes
+-- only its own subscriptions; a key with the admin scope sees all. NULL for subscriptions made
+-- before this migration or outside the API: only admin keys manage those.
+ALTER TABLE integration.WebhookSubscription ADD OwnerKeyId bigint NULL;;
+COMMIT TRANSACTION;
 
 -- == schema state ==
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
@@ -214,6 +275,10 @@ select count(*) as "events", max("EventId") as "newestEventId" from "integration
 select sum(CASE WHEN "Status" = 'pending' THEN 1 ELSE 0 END) as "pending", sum(CASE WHEN "Status" = 'failed' THEN 1 ELSE 0 END) as "failed" from "integration"."WebhookDelivery";
 select min("NextAttemptUtc") as "due" from "integration"."WebhookDelivery" where "Status" = @1;
 -- parameter types: string
+select "SourceName", count(*) as "ranges", sum("LastKey" - "FirstKey" + 1) as "keys", min("FirstSeenUtc") as "oldest" from "integration"."CaptureGapRange" group by "SourceName";
+select "SourceName", count(*) as "ranges", sum("LastKey" - "FirstKey" + 1) as "keys" from "integration"."CaptureGapExpired" group by "SourceName";
+select top(1) "FirstKey", "LastKey", "FirstSeenUtc", "ExpiredUtc" from "integration"."CaptureGapExpired" where "SourceName" = @1 order by "ExpiredUtc" desc, "FirstKey" desc;
+-- parameter types: undefined
 
 -- == demo: does the CRM exist ==
 SELECT COUNT(*) AS found FROM INFORMATION_SCHEMA.TABLES

@@ -1,19 +1,24 @@
 import { sql } from 'kysely';
 import type { CaptureDialect } from '../../../capture/capture-dialect.js';
+import { utcStoreText } from '../../wall-clock.js';
+
+/** SQL Server tries to escalate to a table lock at 5,000 locks in one statement. */
+const GAP_RANGES_PER_INSERT = 2000;
 
 export const mssqlCapture: CaptureDialect = {
   first: (query, n) => query.top(n) as typeof query,
 
-  async insertGaps(trx, sourceName, keys, seenUtc) {
-    // The capture lock makes this the only writer of the source's gaps; NOT EXISTS keeps a
-    // key recorded twice (a re-read after a crash) from failing on the primary key.
-    await sql`
-      INSERT INTO integration.CaptureGap (SourceName, MissingKey, FirstSeenUtc)
-      SELECT ${sourceName}, k.[value], ${seenUtc}
-      FROM OPENJSON(${JSON.stringify(keys)}) WITH ([value] bigint '$') AS k
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.CaptureGap AS g WITH (UPDLOCK, HOLDLOCK)
-        WHERE g.SourceName = ${sourceName} AND g.MissingKey = k.[value])`.execute(trx);
+  async insertGapRanges(trx, sourceName, ranges) {
+    // One JSON parameter per statement, at most GAP_RANGES_PER_INSERT rows: below lock escalation.
+    for (let i = 0; i < ranges.length; i += GAP_RANGES_PER_INSERT) {
+      const json = JSON.stringify(
+        ranges.slice(i, i + GAP_RANGES_PER_INSERT).map((r) => ({ f: r.first, l: r.last, s: utcStoreText(r.seenUtc) })),
+      );
+      await sql`
+        INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
+        SELECT ${sourceName}, r.f, r.l, CAST(r.s AS datetime2(3))
+        FROM OPENJSON(${json}) WITH (f bigint '$.f', l bigint '$.l', s nvarchar(23) '$.s') AS r`.execute(trx);
+    }
   },
 
   async upsertInvoiceStatuses(trx, rows) {

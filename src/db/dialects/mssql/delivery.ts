@@ -54,14 +54,15 @@ export const mssqlDelivery: DeliveryDialect = {
     );
   },
 
-  async insertAttempts(trx, rows) {
+  async insertAttempts(trx, owner, rows) {
     await sql`
       INSERT INTO integration.DeliveryAttempt
         (DeliveryId, SubscriptionId, EventId, AttemptNumber, HttpStatus, ErrorClass, ResponseBody, ElapsedMs, AttemptedUtc)
       SELECT a.d, a.s, a.e, a.n, a.h, a.c, a.b, a.ms, CAST(a.at AS datetime2(3))
       FROM OPENJSON(${JSON.stringify(rows)}) WITH (
         d bigint '$.d', s bigint '$.s', e bigint '$.e', n int '$.n', h int '$.h', c nvarchar(40) '$.c',
-        b nvarchar(4000) '$.b', ms int '$.ms', at nvarchar(30) '$.at') AS a`.execute(trx);
+        b nvarchar(4000) '$.b', ms int '$.ms', at nvarchar(30) '$.at') AS a
+      JOIN integration.WebhookDelivery AS w ON w.DeliveryId = a.d AND w.LeaseOwner = ${owner}`.execute(trx);
   },
 
   async updateDeliveries(trx, owner, rows) {

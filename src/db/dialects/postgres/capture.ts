@@ -4,11 +4,13 @@ import type { CaptureDialect } from '../../../capture/capture-dialect.js';
 export const postgresCapture: CaptureDialect = {
   first: (query, n) => query.limit(n) as typeof query,
 
-  async insertGaps(trx, sourceName, keys, seenUtc) {
+  async insertGapRanges(trx, sourceName, ranges) {
     await sql`
-      INSERT INTO integration."CaptureGap" ("SourceName", "MissingKey", "FirstSeenUtc")
-      SELECT ${sourceName}, k, ${seenUtc} FROM unnest(${keys}::bigint[]) AS k
-      ON CONFLICT ("SourceName", "MissingKey") DO NOTHING`.execute(trx);
+      INSERT INTO integration."CaptureGapRange" ("SourceName", "FirstKey", "LastKey", "FirstSeenUtc")
+      SELECT ${sourceName}, r.f, r.l, r.s
+      FROM unnest(${ranges.map((r) => r.first)}::bigint[], ${ranges.map((r) => r.last)}::bigint[], ${ranges.map((r) => r.seenUtc)}::timestamptz[]) AS r(f, l, s)`.execute(
+      trx,
+    );
   },
 
   async upsertInvoiceStatuses(trx, rows) {

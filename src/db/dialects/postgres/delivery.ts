@@ -32,13 +32,14 @@ export const postgresDelivery: DeliveryDialect = {
     return result.rows.map(claimedFromRow);
   },
 
-  async insertAttempts(trx, rows) {
+  async insertAttempts(trx, owner, rows) {
     await sql`
       INSERT INTO integration."DeliveryAttempt"
         ("DeliveryId", "SubscriptionId", "EventId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc")
       SELECT a.d, a.s, a.e, a.n, a.h, a.c, a.b, a.ms, a.at AT TIME ZONE 'UTC'
       FROM json_to_recordset(${JSON.stringify(rows)}::json)
-        AS a(d bigint, s bigint, e bigint, n integer, h integer, c varchar(40), b varchar(4000), ms integer, at timestamp(3))`.execute(trx);
+        AS a(d bigint, s bigint, e bigint, n integer, h integer, c varchar(40), b varchar(4000), ms integer, at timestamp(3))
+      JOIN integration."WebhookDelivery" AS w ON w."DeliveryId" = a.d AND w."LeaseOwner" = ${owner}`.execute(trx);
   },
 
   async updateDeliveries(trx, owner, rows) {
