@@ -367,7 +367,7 @@ describeEachDialect('webhook delivery', (suite) => {
     await append(2);
     const rename = (from: string, to: string) =>
       suite.dialect === 'mssql'
-        ? sql.raw(`EXEC sp_rename 'integration.${from}', '${to}'`).execute(suite.db.db)
+        ? sql.raw(`EXEC sp_rename 'integration.${from}', '${to}', 'OBJECT'`).execute(suite.db.db)
         : sql.raw(`ALTER TABLE integration."${from}" RENAME TO "${to}"`).execute(suite.db.db);
     await rename('DeliveryAttempt', 'DeliveryAttemptAway');
     const { drain } = dispatcher({ logger });

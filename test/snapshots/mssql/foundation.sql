@@ -205,9 +205,9 @@ CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Subscription_Due ON integration.Web
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
@@ -227,6 +227,7 @@ CREATE TABLE integration.CaptureGapRange (
   CONSTRAINT PK_CaptureGapRange PRIMARY KEY CLUSTERED (SourceName, FirstKey),
   CONSTRAINT CK_CaptureGapRange_Keys CHECK (LastKey >= FirstKey)
 );;
+-- The pending keys of 0002's one-row-per-key table, as ranges of consecutive keys (a run's
 -- key minus its rank is constant). A merged range keeps its newest member's time, so no key
 -- is given up sooner than it was before.
 INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
@@ -238,6 +239,7 @@ FROM (
 ) AS runs
 GROUP BY SourceName, [Run];;
 DROP TABLE integration.CaptureGap;;
+-- Key ranges capture gave up on: missing longer than capture.gapTimeoutMs. Most are rolled-back
 -- or deleted rows; a CRM transaction that stayed open longer than the timeout also ends here,
 -- and its rows never become events. Shown by `outbox status`; the service logs each as an error.
 CREATE TABLE integration.CaptureGapExpired (
@@ -251,9 +253,33 @@ CREATE TABLE integration.CaptureGapExpired (
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- Index review for SQL Server.
+-- The polling API pages by (RowVer, EventId). A UNIQUE index on a rowversion column adds nothing on
+-- SQL Server (the counter never repeats) and fails on engines that stamp one value per
+-- transaction (Babelfish), so the RowVer index becomes a plain one on both columns.
+DROP INDEX IX_OutboxEvent_RowVer ON integration.OutboxEvent;
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_RowVer_Id ON integration.OutboxEvent (RowVer, EventId) INCLUDE (EventType);;
+-- Maintained on every write and read by nothing since 0003 (pollers page by RowVer) and 0004
+-- (the claim seeks IX_WebhookDelivery_Subscription_Due).
+DROP INDEX IX_OutboxEvent_Type_Id ON integration.OutboxEvent;
+DROP INDEX IX_WebhookDelivery_Due ON integration.WebhookDelivery;;
+-- Retention deletes the attempts of expired events by EventId: without this each batch scanned
+-- the attempt log.
+CREATE NONCLUSTERED INDEX IX_DeliveryAttempt_Event ON integration.DeliveryAttempt (EventId);;
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
