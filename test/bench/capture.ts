@@ -10,8 +10,12 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { captureAll, testCaptureContext } from '../support/capture.js';
 import { createTestDatabase } from '../support/databases.js';
+import { benchDialect } from '../support/bench-dialect.js';
 
 async function withBenchDatabase<T>(run: (db: Database) => Promise<T>): Promise<T> {
+  // The bursts below are seeded with PostgreSQL's generate_series.
+  if (benchDialect() !== 'postgres')
+    throw new Error('the capture benchmark seeds its CRM with PostgreSQL statements: run it without OUTBOX_BENCH_DIALECT');
   const test = await createTestDatabase('postgres');
   const db = await openDatabase(parseDatabaseUrl(test.url), { role: 'bench', connectTimeoutMs: 15000, poolMax: 4 });
   try {

@@ -15,6 +15,7 @@ import { appendEvents, type NewEvent } from '../../src/outbox/append-events.js';
 import { ENVELOPE_COLUMNS, envelopeJson } from '../../src/outbox/envelope.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createTestDatabase } from '../support/databases.js';
+import { benchDialect } from '../support/bench-dialect.js';
 
 const EVENTS = Number(process.env['OUTBOX_BENCH_DELIVERY_EVENTS'] ?? 50_000);
 const SUBSCRIPTIONS = 2;
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
   const config = validateConfig({});
   const options = dispatcherOptions(config);
   const concurrency = SUBSCRIPTIONS * options.perSubscriptionInFlight;
-  const testDb = await createTestDatabase('postgres');
+  const testDb = await createTestDatabase(benchDialect());
   const store = await openDatabase(parseDatabaseUrl(testDb.url), { role: 'bench', connectTimeoutMs: 15000, poolMax: 10 });
   const receiver = await startReceiver();
   try {

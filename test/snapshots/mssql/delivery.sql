@@ -12,7 +12,7 @@ UPDATE w SET LeaseOwner = @1, LeaseExpiresUtc = @2, NextAttemptUtc = @3
         LEFT JOIN OPENJSON(@5) WITH (s bigint '$.s', n int '$.n') AS room ON room.s = s.SubscriptionId
         CROSS APPLY (
           SELECT TOP (COALESCE(room.n, @6)) q.DeliveryId
-          FROM integration.WebhookDelivery AS q WITH (UPDLOCK, READPAST, ROWLOCK)
+          FROM integration.WebhookDelivery AS q WITH (UPDLOCK, READPAST, ROWLOCK, READCOMMITTEDLOCK)
           WHERE q.SubscriptionId = s.SubscriptionId AND q.Status = N'pending' AND q.NextAttemptUtc <= @7
           ORDER BY q.NextAttemptUtc) AS d
         WHERE s.Enabled = 1) AS due ON due.DeliveryId = w.DeliveryId;

@@ -47,6 +47,7 @@ CREATE TABLE integration.OutboxEvent (
   -- second insert a no-op, so each business change is one event.
   CONSTRAINT UQ_OutboxEvent_Type_SourceKey UNIQUE NONCLUSTERED (EventType, SourceKey)
 );;
+-- Pollers filter by type and page by id.
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_Id ON integration.OutboxEvent (EventType, EventId);
 -- Retention deletes by age.
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_RecordedUtc ON integration.OutboxEvent (RecordedUtc);;
@@ -85,6 +86,7 @@ CREATE TABLE integration.WebhookDelivery (
   CompletedUtc    datetime2(3)  NULL,
   CONSTRAINT UQ_WebhookDelivery_Event_Subscription UNIQUE NONCLUSTERED (EventId, SubscriptionId)
 );;
+-- The dispatcher's queue: a filtered index holds only pending rows, in the order they fall due,
 -- so claiming with UPDLOCK, READPAST, ROWLOCK seeks past finished deliveries.
 CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Due ON integration.WebhookDelivery (NextAttemptUtc)
   INCLUDE (LeaseExpiresUtc, SubscriptionId, EventId) WHERE Status = N'pending';
@@ -137,6 +139,7 @@ CREATE TABLE integration.CaptureGap (
   FirstSeenUtc datetime2(3)  NOT NULL CONSTRAINT DF_CaptureGap_FirstSeenUtc DEFAULT SYSUTCDATETIME(),
   CONSTRAINT PK_CaptureGap PRIMARY KEY CLUSTERED (SourceName, MissingKey)
 );;
+-- The view api.vwInvoiceDetails has no change column: the capture keeps what it last saw.
 -- Version counts the changes emitted, and makes each invoice.status_changed's source key unique.
 CREATE TABLE integration.CaptureInvoiceStatus (
   InvoiceID bigint        NOT NULL CONSTRAINT PK_CaptureInvoiceStatus PRIMARY KEY CLUSTERED,
@@ -144,6 +147,7 @@ CREATE TABLE integration.CaptureInvoiceStatus (
   Version   int           NOT NULL,
   SeenUtc   datetime2(3)  NOT NULL CONSTRAINT DF_CaptureInvoiceStatus_SeenUtc DEFAULT SYSUTCDATETIME()
 );;
+-- One row per source object being backfilled: where it resumes and where it stops.
 CREATE TABLE integration.CaptureBackfill (
   SourceName nvarchar(100)  NOT NULL CONSTRAINT PK_CaptureBackfill PRIMARY KEY CLUSTERED,
   Since      nvarchar(10)   NOT NULL,
@@ -173,6 +177,7 @@ insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") valu
 ALTER TABLE integration.OutboxEvent ADD RowVer rowversion NOT NULL;;
 CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer ON integration.OutboxEvent (RowVer) INCLUDE (EventType);
 CREATE NONCLUSTERED INDEX IX_OutboxEvent_Type_RowVer ON integration.OutboxEvent (EventType, RowVer);;
+-- Bearer keys are looked up by their visible prefix, then the hash is compared in constant time.
 CREATE NONCLUSTERED INDEX IX_ApiKey_Prefix ON integration.ApiKey (Prefix);;
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
@@ -192,6 +197,7 @@ ALTER TABLE integration.WebhookSubscription ADD FailingSinceUtc datetime2(3) NUL
 -- RequeuedUtc: set by `outbox deliveries resend|recover`; the retry window of a delivery runs from
 -- it (or from CreatedUtc when NULL), so a re-queued old delivery gets a full series of retries.
 ALTER TABLE integration.WebhookDelivery ADD RequeuedUtc datetime2(3) NULL;;
+-- The claim takes each enabled subscription's due deliveries up to the room the dispatcher has
 -- for it, so one endpoint's backlog is never scanned to reach another's. A claimed delivery's
 -- NextAttemptUtc is set to its lease's end: it leaves the due range until then, and a killed
 -- dispatcher's deliveries fall due again when their lease ends.
@@ -222,6 +228,7 @@ CREATE TABLE integration.CaptureGapRange (
   CONSTRAINT PK_CaptureGapRange PRIMARY KEY CLUSTERED (SourceName, FirstKey),
   CONSTRAINT CK_CaptureGapRange_Keys CHECK (LastKey >= FirstKey)
 );;
+-- The pending keys of 0002's one-row-per-key table, as ranges of consecutive keys (a run's
 -- key minus its rank is constant). A merged range keeps its newest member's time, so no key
 -- is given up sooner than it was before.
 INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
@@ -233,6 +240,7 @@ FROM (
 ) AS runs
 GROUP BY SourceName, [Run];;
 DROP TABLE integration.CaptureGap;;
+-- Key ranges capture gave up on: missing longer than capture.gapTimeoutMs. Most are rolled-back
 -- or deleted rows; a CRM transaction that stayed open longer than the timeout also ends here,
 -- and its rows never become events. Shown by `outbox status`; the service logs each as an error.
 CREATE TABLE integration.CaptureGapExpired (
@@ -243,6 +251,30 @@ CREATE TABLE integration.CaptureGapExpired (
   FirstSeenUtc datetime2(3)  NOT NULL,
   CONSTRAINT PK_CaptureGapExpired PRIMARY KEY CLUSTERED (SourceName, ExpiredUtc, FirstKey)
 );;
+COMMIT TRANSACTION;
+BEGIN TRANSACTION;
+DECLARE @granted int;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
+-- parameter types: string, number
+select "Version" from "integration"."SchemaMigration" where "Version" = @1;
+-- parameter types: number
+insert into "integration"."SchemaMigration" ("Version", "Name", "Checksum") values (@1, @2, @3);
+-- parameter types: number, string, string
+-- Index review for SQL Server.
+-- The polling API pages by (RowVer, EventId). A UNIQUE index on a rowversion column adds nothing on
+-- SQL Server (the counter never repeats) and fails on engines that stamp one value per
+-- transaction (Babelfish), so the RowVer index becomes a plain one on both columns.
+DROP INDEX IX_OutboxEvent_RowVer ON integration.OutboxEvent;
+CREATE NONCLUSTERED INDEX IX_OutboxEvent_RowVer_Id ON integration.OutboxEvent (RowVer, EventId) INCLUDE (EventType);;
+-- Maintained on every write and read by nothing since 0003 (pollers page by RowVer) and 0004
+-- (the claim seeks IX_WebhookDelivery_Subscription_Due).
+DROP INDEX IX_OutboxEvent_Type_Id ON integration.OutboxEvent;
+DROP INDEX IX_WebhookDelivery_Due ON integration.WebhookDelivery;;
+-- Retention deletes the attempts of expired events by EventId: without this each batch scanned
+-- the attempt log.
+CREATE NONCLUSTERED INDEX IX_DeliveryAttempt_Event ON integration.DeliveryAttempt (EventId);;
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
@@ -282,6 +314,7 @@ CREATE TABLE integration.AdminSession (
   CreatedUtc  datetime2(3)  NOT NULL CONSTRAINT DF_AdminSession_CreatedUtc DEFAULT SYSUTCDATETIME(),
   LastSeenUtc datetime2(3)  NOT NULL
 );;
+-- Expired sessions are deleted by age.
 CREATE NONCLUSTERED INDEX IX_AdminSession_LastSeenUtc ON integration.AdminSession (LastSeenUtc);
 -- The portal's event list within a time range, newest first (keyset on CreatedUtc, EventId), and
 -- the overview's events per type over 24 h, counted from this index alone.

@@ -12,20 +12,6 @@ import { insertedEvents, mssqlOutbox } from './outbox.js';
  */
 export const babelfishDialect: SqlDialect = {
   ...mssqlDialect,
-  migration: {
-    ...mssqlDialect.migration,
-    splitBatches(script) {
-      // Babelfish stamps every row of a transaction with one rowversion (its transaction id), so
-      // 0003's UNIQUE index on RowVer refuses any transaction that writes two events. On SQL
-      // Server the column is unique by construction and the index is plain there too. Until a
-      // migration replaces that index for every engine, Babelfish builds it without UNIQUE.
-      return mssqlDialect.migration
-        .splitBatches(script)
-        .map((batch) =>
-          batch.replace('CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer', 'CREATE NONCLUSTERED INDEX IX_OutboxEvent_RowVer'),
-        );
-    },
-  },
   // Babelfish 4.3 leaks an error frame each time sp_getapplock is refused (it answers -999, or
   // -1 after a timeout), and after a few in one session the server process PANICs
   // ("ERRORDATA_STACK_SIZE exceeded"), resetting every connection. So it always waits: a second

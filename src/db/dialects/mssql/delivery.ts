@@ -8,9 +8,14 @@ export const mssqlDelivery: DeliveryDialect = {
   async claim(db, { owner, limit, now, leaseUntil, room, defaultRoom }) {
     // One CROSS APPLY probe per enabled subscription on its (SubscriptionId, NextAttemptUtc)
     // range, so a paused or backlogged endpoint costs nothing to step over. UPDLOCK holds the
-    // chosen rows to the end of the statement, READPAST steps over rows another dispatcher holds,
-    // ROWLOCK keeps it from escalating; the literal N'pending' matches the filtered index. The
-    // lease end becomes NextAttemptUtc: a claimed row leaves the due range until the lease ends.
+    // chosen rows to the end of the statement and READPAST steps over rows another dispatcher
+    // holds. READPAST needs locking reads: under READ_COMMITTED_SNAPSHOT (Azure SQL's default)
+    // READCOMMITTEDLOCK makes this read take them. ROWLOCK only asks for row locks to start with;
+    // escalation stays away because the claim's TOP is delivery.batchSize (at most 1,000 rows), far
+    // below the 5,000 locks at which SQL Server escalates; the hint does not prevent it. The literal
+    // N'pending' matches the filtered index. The lease end becomes NextAttemptUtc: a claimed row
+    // leaves the due range until the lease ends.
+    // https://learn.microsoft.com/sql/t-sql/queries/hints-transact-sql-table
     // OUTPUT names plain columns only (Babelfish refuses an expression over inserted.*); the
     // retry window's start is picked from RequeuedUtc and CreatedUtc below.
     const claimed = await sql<object>`
@@ -24,7 +29,7 @@ export const mssqlDelivery: DeliveryDialect = {
         LEFT JOIN OPENJSON(${JSON.stringify(room)}) WITH (s bigint '$.s', n int '$.n') AS room ON room.s = s.SubscriptionId
         CROSS APPLY (
           SELECT TOP (COALESCE(room.n, ${defaultRoom})) q.DeliveryId
-          FROM integration.WebhookDelivery AS q WITH (UPDLOCK, READPAST, ROWLOCK)
+          FROM integration.WebhookDelivery AS q WITH (UPDLOCK, READPAST, ROWLOCK, READCOMMITTEDLOCK)
           WHERE q.SubscriptionId = s.SubscriptionId AND q.Status = N'pending' AND q.NextAttemptUtc <= ${now}
           ORDER BY q.NextAttemptUtc) AS d
         WHERE s.Enabled = 1) AS due ON due.DeliveryId = w.DeliveryId`.execute(db);

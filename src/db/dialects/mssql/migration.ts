@@ -1,7 +1,10 @@
 import type { MigrationDialect } from '../../dialect.js';
 
-/** T-SQL's batch separator: GO alone on a line (the sqlcmd and SSMS rule). */
-const GO_LINE = /^\s*GO\s*(?:--.*)?$/im;
+/**
+ * T-SQL's batch separator: GO alone on a line (the sqlcmd and SSMS rule). Only blanks and tabs
+ * around it: \s would match line ends too, and swallow the comment line that follows a GO.
+ */
+const GO_LINE = /^[ \t]*GO[ \t]*(?:--.*)?$/im;
 
 export const mssqlMigration: MigrationDialect = {
   splitBatches(script) {
