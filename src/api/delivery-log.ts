@@ -1,9 +1,11 @@
 import type { Database } from '../db/connect.js';
+import type { DeliveryStatus } from '../db/store-tables.js';
 import { utcText } from '../outbox/envelope.js';
 
 export interface DeliveryView {
   id: number;
   event_id: number;
+  event_type: string;
   subscription_id: number;
   status: string;
   attempt_count: number;
@@ -25,29 +27,59 @@ export interface AttemptView {
   attempted_utc: string;
 }
 
-/** A subscription's deliveries, newest first, before `beforeId` (0: from the newest). */
-export async function listDeliveries(store: Database, subscriptionId: number, beforeId: number, limit: number): Promise<DeliveryView[]> {
+/** What the delivery log can be narrowed to; every field left out takes everything. */
+export interface DeliveryFilter {
+  subscriptionId?: number;
+  /** The outcome: pending, succeeded, failed or cancelled. */
+  statuses?: readonly DeliveryStatus[];
+  /** The HTTP status of the last attempt. */
+  httpStatus?: number;
+  eventTypes?: readonly string[];
+  /** Queued at or after this instant. */
+  since?: Date;
+  /** Queued before this instant. */
+  until?: Date;
+  /** Only subscriptions this API key created (a key that is not admin sees no others). */
+  ownerKeyId?: number;
+}
+
+/** Deliveries matching the filter, newest first, before `beforeId` (0: from the newest). */
+export async function listDeliveries(store: Database, filter: DeliveryFilter, beforeId: number, limit: number): Promise<DeliveryView[]> {
   let query = store.db
-    .selectFrom('integration.WebhookDelivery')
+    .selectFrom('integration.WebhookDelivery as d')
+    .innerJoin('integration.OutboxEvent as e', 'e.EventId', 'd.EventId')
     .select([
-      'DeliveryId',
-      'EventId',
-      'SubscriptionId',
-      'Status',
-      'AttemptCount',
-      'NextAttemptUtc',
-      'LastHttpStatus',
-      'LastError',
-      'CreatedUtc',
-      'CompletedUtc',
+      'd.DeliveryId',
+      'd.EventId',
+      'e.EventType',
+      'd.SubscriptionId',
+      'd.Status',
+      'd.AttemptCount',
+      'd.NextAttemptUtc',
+      'd.LastHttpStatus',
+      'd.LastError',
+      'd.CreatedUtc',
+      'd.CompletedUtc',
     ])
-    .where('SubscriptionId', '=', subscriptionId)
-    .orderBy('DeliveryId', 'desc');
-  if (beforeId > 0) query = query.where('DeliveryId', '<', beforeId);
+    .orderBy('d.DeliveryId', 'desc');
+  if (beforeId > 0) query = query.where('d.DeliveryId', '<', beforeId);
+  if (filter.subscriptionId !== undefined) query = query.where('d.SubscriptionId', '=', filter.subscriptionId);
+  if (filter.statuses?.length) query = query.where('d.Status', 'in', [...filter.statuses]);
+  if (filter.httpStatus !== undefined) query = query.where('d.LastHttpStatus', '=', filter.httpStatus);
+  if (filter.eventTypes?.length) query = query.where('e.EventType', 'in', [...filter.eventTypes]);
+  if (filter.since) query = query.where('d.CreatedUtc', '>=', filter.since);
+  if (filter.until) query = query.where('d.CreatedUtc', '<', filter.until);
+  if (filter.ownerKeyId !== undefined) {
+    const owner = filter.ownerKeyId;
+    query = query.where('d.SubscriptionId', 'in', (eb) =>
+      eb.selectFrom('integration.WebhookSubscription').select('SubscriptionId').where('OwnerKeyId', '=', owner),
+    );
+  }
   query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
   return (await query.execute()).map((r) => ({
     id: Number(r.DeliveryId),
     event_id: Number(r.EventId),
+    event_type: r.EventType,
     subscription_id: Number(r.SubscriptionId),
     status: r.Status,
     attempt_count: r.AttemptCount,
@@ -57,6 +89,13 @@ export async function listDeliveries(store: Database, subscriptionId: number, be
     created_utc: utcText(r.CreatedUtc),
     completed_utc: r.CompletedUtc === null ? null : utcText(r.CompletedUtc),
   }));
+}
+
+/** One delivery as the log shows it, or undefined. */
+export async function getDelivery(store: Database, deliveryId: number, filter: DeliveryFilter = {}): Promise<DeliveryView | undefined> {
+  // The filter cannot name one id; the keyset bound can: the newest below id + 1.
+  const [found] = await listDeliveries(store, filter, deliveryId + 1, 1);
+  return found?.id === deliveryId ? found : undefined;
 }
 
 /** The subscription a delivery belongs to, or undefined when there is no such delivery. */
@@ -98,4 +137,17 @@ export async function countPending(store: Database): Promise<number> {
     .where('Status', '=', 'pending')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A subscription's deliveries counted by outcome; every outcome is present, 0 when none. */
+export async function deliveryCounts(store: Database, subscriptionId: number): Promise<Record<DeliveryStatus, number>> {
+  const rows = await store.db
+    .selectFrom('integration.WebhookDelivery')
+    .select((eb) => ['Status', eb.fn.countAll<number>().as('n')])
+    .where('SubscriptionId', '=', subscriptionId)
+    .groupBy('Status')
+    .execute();
+  const counts: Record<DeliveryStatus, number> = { pending: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const row of rows) counts[row.Status] = Number(row.n);
+  return counts;
 }

@@ -15,7 +15,7 @@ interface EventsQuery {
 }
 
 /** Splits `type=a,B` into lowercase catalog types; an unknown one is a 400 listing the valid ones. */
-export function parseTypes(text: string | undefined): string[] {
+export function parseTypes(text: string | undefined, field = 'querystring.type'): string[] {
   if (text === undefined) return [];
   const types = [
     ...new Set(
@@ -28,7 +28,7 @@ export function parseTypes(text: string | undefined): string[] {
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0) {
     throw new ApiError(400, 'unknown_event_type', `unknown event type ${unknown.join(', ')}; valid types are ${EVENT_TYPES.join(', ')}`, {
-      field: 'querystring.type',
+      field,
       unknown,
       valid_types: EVENT_TYPES,
     });

@@ -3,5 +3,22 @@ import { version } from '../version.js';
 import type { ServiceContext } from '../service/context.js';
 
 export async function registerHealthRoutes(app: FastifyInstance, _ctx: ServiceContext): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok', version }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Alive: the process answers (no database is asked)',
+        response: {
+          200: {
+            description: 'Alive',
+            type: 'object',
+            required: ['status', 'version'],
+            properties: { status: { type: 'string' }, version: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async () => ({ status: 'ok', version }),
+  );
 }

@@ -19,6 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing or invalid API key',
   403: 'The API key lacks the scope',
   404: 'Not found',
+  409: 'Conflict with the current state (the body says which)',
   413: 'Body over 1 MiB',
   415: 'Body is not JSON',
   429: 'Rate limited (see Retry-After and RateLimit-* headers)',
@@ -31,7 +32,7 @@ export const envelope = {
   type: 'object',
   required: ['id', 'type', 'createdUtc', 'companyId', 'payload', 'metadata'],
   properties: {
-    id: { type: 'integer', description: 'Unique event id; use it to deduplicate' },
+    id: { type: 'integer', description: 'Unique event id; use it to deduplicate (negative for the test events of POST .../test)' },
     type: { type: 'string', example: 'client.created' },
     createdUtc: { type: 'string', format: 'date-time' },
     companyId: { type: 'integer' },
@@ -149,6 +150,7 @@ export const delivery = {
   required: [
     'id',
     'event_id',
+    'event_type',
     'subscription_id',
     'status',
     'attempt_count',
@@ -161,6 +163,7 @@ export const delivery = {
   properties: {
     id: { type: 'integer' },
     event_id: { type: 'integer' },
+    event_type: { type: 'string' },
     subscription_id: { type: 'integer' },
     status: { type: 'string', enum: ['pending', 'succeeded', 'failed', 'cancelled'] },
     attempt_count: { type: 'integer' },

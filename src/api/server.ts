@@ -12,7 +12,10 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { RateLimiter } from './rate-limit.js';
-import { shareErrorSchema } from './schemas.js';
+import { envelope, shareErrorSchema } from './schemas.js';
+import { operationIdFor, publishDocument } from './openapi-document.js';
+import { registerEventTypeRoutes } from './event-type-routes.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import type { SubscriptionServices } from './subscription-service.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
@@ -41,17 +44,34 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   );
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'CRM outbox integration API',
         version,
         description: 'Events polling, webhook subscriptions (REST Hooks) and the delivery log.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `outbox keys create`' },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'webhook-signature',
+            description: "Webhook requests are signed with the subscription's secret (Standard Webhooks); verify before trusting them",
+          },
+        },
       },
     },
-    transformObject: (document) => ('openapiObject' in document ? shareErrorSchema(document.openapiObject) : document.swaggerObject),
+    // A route without `security` needs no key: the document says so with an empty list.
+    transform: ({ schema, url, route }) => ({
+      schema: { security: [], ...schema, operationId: operationIdFor(route.method as string, route.url) },
+      url,
+    }),
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? publishDocument(shareErrorSchema(document.openapiObject), { serverUrl: ctx.config.http.publicUrl ?? '/', envelope })
+        : document.swaggerObject,
   });
   installAuth(app, {
     store: ctx.store,
@@ -63,6 +83,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   await registerHealthRoutes(app, ctx);
   await registerOpsRoutes(app, ctx);
   await registerEventRoutes(app, ctx.store);
+  await registerEventTypeRoutes(app);
   let subscriptions = options.subscriptions;
   if (!subscriptions) {
     const owned = subscriptionServices(ctx.store, ctx.config, options.lookup);
@@ -70,6 +91,7 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
     subscriptions = owned.services;
   }
   await registerSubscriptionRoutes(app, ctx.store, subscriptions);
+  await registerDeliveryRoutes(app, ctx.store);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

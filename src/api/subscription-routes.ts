@@ -293,7 +293,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
     async (request) => {
       await mustGet(request.params.id, request.apiKey);
       const before = request.query.cursor === undefined ? 0 : decodeIdCursor(request.query.cursor);
-      const rows = await listDeliveries(store, request.params.id, before, request.query.limit + 1);
+      const rows = await listDeliveries(store, { subscriptionId: request.params.id }, before, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
       return { data: page, next_cursor: rows.length > request.query.limit ? encodeIdCursor((page.at(-1) as { id: number }).id) : null };
     },

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
+import { refuseUnknownCommands } from './unknown-command.js';
 
 const program = new Command()
   .name('outbox')
@@ -13,6 +14,7 @@ const program = new Command()
   .exitOverride();
 
 COMMANDS.forEach((register) => register(program));
+refuseUnknownCommands(program);
 
 try {
   await program.parseAsync(process.argv);

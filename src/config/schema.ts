@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { networkProblem } from '../delivery/address-guard.js';
 import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
 
 const databaseUrl = z.string().superRefine((value, ctx) => {
@@ -53,6 +54,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8080),
+      /** How clients reach the API (behind a proxy, say): the OpenAPI document's server URL. */
+      publicUrl: z
+        .url({ protocol: /^https?$/, error: 'is not an http(s) URL; expected e.g. https://outbox.example.com' })
+        .nullable()
+        .default(null),
     })
     .prefault({}),
   log: z
@@ -168,6 +174,16 @@ export const configSchema = z.strictObject({
       /** Results are written in batches of at most this many attempts, or every flushMs. */
       recordBatchSize: z.number().int().min(1).max(2000).default(500),
       flushMs: positiveMs.default(50),
+      /** In production, private networks webhooks may reach besides public addresses (CIDR); metadata addresses never. */
+      allowedNetworks: z
+        .array(
+          z.string().superRefine((value, ctx) => {
+            const problem = networkProblem(value);
+            if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+        )
+        .max(100)
+        .default([]),
     })
     .prefault({}),
   demo: z

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, MssqlDialect, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as tarn from 'tarn';
@@ -8,8 +8,11 @@ import tedious from 'tedious';
 import type { DatabaseTarget } from '../config/database-url.js';
 import { ConnectionError, describeConnectionFailure } from './connection-error.js';
 import type { Db, SqlDialect } from './dialect.js';
+import { babelfishDialect } from './dialects/mssql/babelfish.js';
+import { isBabelfish } from './dialects/mssql/engine.js';
 import { mssqlDialect } from './dialects/mssql/index.js';
 import { postgresDialect } from './dialects/postgres/index.js';
+import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
 import { PG_PARSERS } from './type-parsers.js';
 
@@ -41,20 +44,23 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   } catch (error) {
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
-  const database: Database = {
-    db,
-    dialect: dialectFor(target),
-    target,
-    role: options.role,
-    close: () => db.destroy(),
-  };
+  let dialect: SqlDialect;
   try {
-    await withTimeout(db.executeQuery(CompiledQuery.raw('SELECT 1 AS ok')), options.connectTimeoutMs + 1000);
+    dialect = await withTimeout(probeDialect(db, target), options.connectTimeoutMs + 1000);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new ConnectionError(options.role, target, describeConnectionFailure(error));
   }
-  return database;
+  return { db, dialect, target, role: options.role, close: () => db.destroy() };
+}
+
+/** Proves the server answers, and tells SQL Server from Babelfish, which needs one statement of its own. */
+async function probeDialect(db: Db, target: DatabaseTarget): Promise<SqlDialect> {
+  if (target.kind !== 'mssql') {
+    await db.executeQuery(CompiledQuery.raw('SELECT 1 AS ok'));
+    return postgresDialect;
+  }
+  return (await isBabelfish(db)) ? babelfishDialect : mssqlDialect;
 }
 
 async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOptions) {
@@ -86,7 +92,7 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
       return new PostgresDialect({ pool });
     }
     case 'mssql':
-      return new MssqlDialect({
+      return new OriginalErrorMssqlDialect({
         tarn: { ...tarn, options: { min: 0, max: options.poolMax, acquireTimeoutMillis: options.connectTimeoutMs + 5000 } },
         tedious: {
           ...tedious,

@@ -153,6 +153,52 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   return ipaddr.isValid(text) ? ipaddr.parse(text) : null;
 }
 
+/**
+ * Networks an operator lets webhooks reach in production besides public addresses
+ * (delivery.allowedNetworks: the company's own services on its LAN). Only addresses are allowed,
+ * never names: a host is judged by every address it resolves to, so a DNS answer cannot widen
+ * the list, and metadata endpoints stay refused whatever the list holds.
+ */
+export type AllowedNetworks = readonly Cidr[];
+export const NO_NETWORKS: AllowedNetworks = [];
+
+/** Parses CIDR texts ('10.20.0.0/16', 'fd12:3456::/48'); throws naming the first bad one. */
+export function parseNetworks(texts: readonly string[]): AllowedNetworks {
+  return texts.map((text) => {
+    const network = networkProblem(text);
+    if (network !== null) throw new Error(`${JSON.stringify(text)} ${network}`);
+    return ipaddr.parseCIDR(text.trim());
+  });
+}
+
+/** Why a text is not a usable allowed network, or null. */
+export function networkProblem(text: string): string | null {
+  let parsed: Cidr;
+  try {
+    parsed = ipaddr.parseCIDR(text.trim());
+  } catch {
+    return 'is not a network in CIDR notation; expected e.g. 10.20.0.0/16';
+  }
+  if (parsed[1] === 0) return 'would allow every address; name the networks of your own services, e.g. 10.20.0.0/16';
+  return null;
+}
+
+function allows(allowed: AllowedNetworks, ip: string): boolean {
+  if (allowed.length === 0) return false;
+  let address = parseAddress(stripBrackets(ip.trim()));
+  if (address === null) return false;
+  // ::ffff:10.20.0.5 reaches 10.20.0.5, so it is allowed exactly when that address is.
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
+  return allowed.some(([network, bits]) => network.kind() === address.kind() && address.match(network, bits));
+}
+
+/** forbiddenRange, less the allowed networks; a metadata address is refused even inside one. */
+function refusedRange(ip: string, allowed: AllowedNetworks): string | null {
+  const range = forbiddenRange(ip);
+  if (range === null || /\bmetadata$/.test(range)) return range;
+  return allows(allowed, ip) ? null : range;
+}
+
 /** Null when the address is public global unicast; otherwise the name of the range it falls in. */
 export function forbiddenRange(ip: string): string | null {
   const address = parseAddress(stripBrackets(ip.trim()));
@@ -165,12 +211,16 @@ const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadat
 // Suffixes that by definition never name a public host (RFC 6761, RFC 6762, RFC 8375, ICANN .internal).
 const PRIVATE_SUFFIXES = ['.localhost', '.internal', '.local', '.home.arpa'];
 
-/** Why a host name (not an address) is refused in production, or null. */
-function forbiddenHostName(hostname: string): string | null {
+/**
+ * Why a host name (not an address) is refused in production, or null. With allowed networks,
+ * LAN names (.internal, .local) are judged by the addresses they resolve to instead.
+ */
+function forbiddenHostName(hostname: string, allowed: AllowedNetworks = NO_NETWORKS): string | null {
   // 'localhost.' and 'localhost' are the same name to the resolver.
   const name = hostname.toLowerCase().replace(/\.+$/, '');
   if (name === 'localhost' || name.endsWith('.localhost')) return 'must not point at localhost';
   if (METADATA_NAMES.has(name)) return 'must not point at a cloud metadata service';
+  if (allowed.length > 0) return null;
   if (name === 'home.arpa' || PRIVATE_SUFFIXES.some((suffix) => name.endsWith(suffix)))
     return `must not point at a private name (${hostname})`;
   return null;
@@ -191,7 +241,11 @@ function blockedAddress(hostname: string, address: string, range: string): Block
 }
 
 /** Literal checks without DNS: absolute http(s) URL, no credentials, https and no literal internal host in production. */
-export function checkUrlShape(url: string, env: DeliveryEnv): { ok: true; url: URL } | { ok: false; reason: string } {
+export function checkUrlShape(
+  url: string,
+  env: DeliveryEnv,
+  allowed: AllowedNetworks = NO_NETWORKS,
+): { ok: true; url: URL } | { ok: false; reason: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -206,10 +260,10 @@ export function checkUrlShape(url: string, env: DeliveryEnv): { ok: true; url: U
   // URL has already normalised 2130706433, 0x7f.1 and ::ffff:127.0.0.1 to a canonical address.
   const literal = literalAddress(parsed.hostname);
   if (literal !== null) {
-    const range = forbiddenRange(literal);
+    const range = refusedRange(literal, allowed);
     return range === null ? { ok: true, url: parsed } : { ok: false, reason: `must not point at a ${range} address (${literal})` };
   }
-  const nameReason = forbiddenHostName(parsed.hostname);
+  const nameReason = forbiddenHostName(parsed.hostname, allowed);
   return nameReason === null ? { ok: true, url: parsed } : { ok: false, reason: nameReason };
 }
 
@@ -218,15 +272,15 @@ export function checkUrlShape(url: string, env: DeliveryEnv): { ok: true; url: U
  * only check such a host gets. Throws BlockedAddressError in production for a forbidden literal or
  * a localhost/metadata name; does nothing for other names (guardedLookup checks those).
  */
-export function checkLiteralHost(hostname: string, env: DeliveryEnv): void {
+export function checkLiteralHost(hostname: string, env: DeliveryEnv, allowed: AllowedNetworks = NO_NETWORKS): void {
   if (env !== 'production') return;
   const literal = literalAddress(hostname);
   if (literal !== null) {
-    const range = forbiddenRange(literal);
+    const range = refusedRange(literal, allowed);
     if (range !== null) throw blockedAddress(hostname, literal, range);
     return;
   }
-  const nameReason = forbiddenHostName(hostname);
+  const nameReason = forbiddenHostName(hostname, allowed);
   if (nameReason !== null) throw new BlockedAddressError('ssrf_blocked', `${hostname} ${nameReason}`, { hostname });
 }
 
@@ -245,8 +299,9 @@ export async function resolveAndCheck(
   hostname: string,
   env: DeliveryEnv,
   lookup: LookupAll = systemLookup,
+  allowed: AllowedNetworks = NO_NETWORKS,
 ): Promise<{ address: string; family: 4 | 6 }> {
-  checkLiteralHost(hostname, env);
+  checkLiteralHost(hostname, env, allowed);
   const literal = literalAddress(hostname);
   if (literal !== null) return { address: literal, family: familyOf(literal) };
 
@@ -263,7 +318,7 @@ export async function resolveAndCheck(
 
   if (env === 'production') {
     for (const { address } of addresses) {
-      const range = forbiddenRange(address);
+      const range = refusedRange(address, allowed);
       if (range !== null) throw blockedAddress(hostname, address, range);
     }
   }
@@ -286,12 +341,13 @@ type LookupCallback = (...args: any[]) => void;
 export function guardedLookup(
   env: DeliveryEnv,
   lookup: LookupAll = systemLookup,
+  allowed: AllowedNetworks = NO_NETWORKS,
 ): (hostname: string, options: object, callback: LookupCallback) => void {
   return (hostname, options, callback) => {
     // dns.lookup's two-argument form passes the callback in place of the options.
     const done = typeof options === 'function' ? (options as LookupCallback) : callback;
     const all = typeof options === 'object' && options !== null && (options as { all?: unknown }).all === true;
-    resolveAndCheck(hostname, env, lookup).then(
+    resolveAndCheck(hostname, env, lookup, allowed).then(
       ({ address, family }) => (all ? done(null, [{ address, family }]) : done(null, address, family)),
       (error: unknown) => done(error),
     );
@@ -299,15 +355,15 @@ export function guardedLookup(
 }
 
 /** The API's UrlGuard: the same checks the sender applies, with DNS failures reported as a reason instead of thrown. */
-export function createUrlGuard(env: DeliveryEnv, lookup?: LookupAll): UrlGuard {
+export function createUrlGuard(env: DeliveryEnv, lookup?: LookupAll, allowed: AllowedNetworks = NO_NETWORKS): UrlGuard {
   return {
     async check(url) {
-      const shape = checkUrlShape(url, env);
+      const shape = checkUrlShape(url, env, allowed);
       if (!shape.ok) return shape;
       if (env !== 'production') return { ok: true };
       const hostname = stripBrackets(shape.url.hostname);
       try {
-        await resolveAndCheck(hostname, env, lookup);
+        await resolveAndCheck(hostname, env, lookup, allowed);
         return { ok: true };
       } catch (error) {
         if (!(error instanceof BlockedAddressError)) throw error;

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
 import type { Component } from '../service/component.js';
 import type { ServiceContext } from '../service/context.js';
-import { createUrlGuard, type LookupAll } from './address-guard.js';
+import { createUrlGuard, type LookupAll, parseNetworks } from './address-guard.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { HttpSender } from './http-sender.js';
 import { kyselySubscriptionStore } from './subscriptions.js';
@@ -23,6 +23,7 @@ export function httpSender(config: Config, lookup?: LookupAll): HttpSender {
     env: config.env,
     timeoutMs: config.delivery.timeoutMs,
     connectTimeoutMs: config.delivery.connectTimeoutMs,
+    allowedNetworks: parseNetworks(config.delivery.allowedNetworks),
     ...(lookup ? { lookup } : {}),
   });
 }
@@ -41,6 +42,13 @@ export class DeliveryService implements Component {
   async start(): Promise<void> {
     await this.dispatcher.start();
     this.ctx.logger.info(`delivering webhooks as ${this.dispatcher.owner}`, { component: this.name });
+    const networks = this.ctx.config.delivery.allowedNetworks;
+    if (this.ctx.config.env === 'production' && networks.length > 0) {
+      this.ctx.logger.info(
+        `webhooks may reach these private networks besides public addresses (delivery.allowedNetworks): ${networks.join(', ')}; cloud metadata addresses stay refused`,
+        { component: this.name },
+      );
+    }
   }
 
   async stop(): Promise<void> {
@@ -59,7 +67,7 @@ export function subscriptionServices(
   return {
     services: {
       store: kyselySubscriptionStore(store, { secretOverlapHours: config.delivery.secretOverlapHours }),
-      urlGuard: createUrlGuard(config.env, lookup),
+      urlGuard: createUrlGuard(config.env, lookup, parseNetworks(config.delivery.allowedNetworks)),
       sendTestEvent: testEventSender(store, config, sender),
     },
     close: () => sender.destroy(),

@@ -181,7 +181,15 @@ export async function resendDelivery(store: Database, deliveryId: number, now: D
   return Number(result.numUpdatedRows) > 0;
 }
 
-export class RecoverError extends Error {}
+/** Why a resend or recover was refused: no such delivery or subscription, or it is disabled. */
+export class RecoverError extends Error {
+  constructor(
+    readonly kind: 'not_found' | 'disabled',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const RECOVER_PAGE = 5000;
 
@@ -197,8 +205,8 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
       .select(['EventTypes', 'Enabled'])
       .where('SubscriptionId', '=', subscriptionId)
       .executeTakeFirst();
-    if (!subscription) throw new RecoverError(`no subscription ${subscriptionId}`);
-    if (!subscription.Enabled) throw new RecoverError(`subscription ${subscriptionId} is disabled: enable it first`);
+    if (!subscription) throw new RecoverError('not_found', `no subscription ${subscriptionId}`);
+    if (!subscription.Enabled) throw new RecoverError('disabled', `subscription ${subscriptionId} is disabled: enable it first`);
     const requeued = await trx
       .updateTable('integration.WebhookDelivery')
       .set({ Status: 'pending', AttemptCount: 0, NextAttemptUtc: now, RequeuedUtc: now, CompletedUtc: null })

@@ -7,6 +7,7 @@ import {
   checkUrlShape,
   guardedLookup,
   SSRF_BLOCKED_CODE,
+  type AllowedNetworks,
   type DeliveryEnv,
   type LookupAll,
 } from './address-guard.js';
@@ -44,6 +45,8 @@ export interface HttpSenderOptions {
   connectTimeoutMs: number;
   /** Replaces DNS (tests); every address it returns is still checked in production. */
   lookup?: LookupAll;
+  /** delivery.allowedNetworks, parsed: private networks production may reach. */
+  allowedNetworks?: AllowedNetworks;
 }
 
 /**
@@ -56,7 +59,7 @@ export class HttpSender {
 
   constructor(private readonly options: HttpSenderOptions) {
     this.#agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup(options.env, options.lookup) },
+      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup(options.env, options.lookup, options.allowedNetworks) },
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -88,7 +91,7 @@ export class HttpSender {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
       // The lookup is not called for an IP literal, so a literal is checked here.
-      checkLiteralHost(url.hostname, this.options.env);
+      checkLiteralHost(url.hostname, this.options.env, this.options.allowedNetworks);
       const response = await this.#agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,

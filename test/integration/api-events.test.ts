@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { captureLagSeconds } from '../../src/api/metrics.js';
 import { appendEvents, type NewEvent } from '../../src/outbox/append-events.js';
+import { catalogEntry } from '../../src/outbox/event-catalog/index.js';
 import { EVENT_TYPES } from '../../src/outbox/event-types.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
@@ -14,7 +15,8 @@ function event(type: NewEvent['type']): NewEvent {
     type,
     sourceKey: `test:${counter}`,
     createdUtc: new Date(Date.UTC(2026, 0, 28, 10, 0, counter)),
-    payload: { n: counter },
+    // The catalog's sample payload, so the answers match the typed schemas of the OpenAPI document.
+    payload: { ...catalogEntry(type).sample.payload, n: counter },
     metadata: {},
   };
 }

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
 import { appendEvents } from '../../src/outbox/append-events.js';
+import { catalogEntry } from '../../src/outbox/event-catalog/index.js';
 import { type ReceivedRequest, Receiver } from '../support/receiver.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
@@ -253,13 +254,17 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
     const created = await checked('POST', BASE, BASE, alice, { url: 'https://alice.example/hook', event_types: ['client.created'] });
     expect(created.status).to.equal(201);
     const id = created.body.id as number;
-    await suite.db.db
-      .transaction()
-      .execute((trx) =>
-        appendEvents(trx, suite.db.dialect, 7, [
-          { type: 'client.created', sourceKey: `own:${id}`, createdUtc: new Date(), payload: { n: id }, metadata: {} },
-        ]),
-      );
+    await suite.db.db.transaction().execute((trx) =>
+      appendEvents(trx, suite.db.dialect, 7, [
+        {
+          type: 'client.created',
+          sourceKey: `own:${id}`,
+          createdUtc: new Date(),
+          payload: { ...catalogEntry('client.created').sample.payload, n: id },
+          metadata: {},
+        },
+      ]),
+    );
     const delivery = await suite.db.db
       .selectFrom('integration.WebhookDelivery')
       .select('DeliveryId')
@@ -313,11 +318,23 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       expect(receiver.requests).to.have.length(1);
       const [request] = receiver.requests as [ReceivedRequest];
       expect(request.path).to.equal('/t');
-      const verified = new Webhook(OWN_SECRET).verify(request.body, request.headers as Record<string, string>) as { metadata: unknown };
+      const verified = new Webhook(OWN_SECRET).verify(request.body, request.headers as Record<string, string>) as {
+        id: number;
+        payload: unknown;
+        metadata: unknown;
+      };
       expect(verified.metadata).to.deep.equal({ test: true, subscription_id: id });
+      // The sample payload of its type, for tools that map fields from it; one id in the body and in webhook-id.
+      expect(verified.payload).to.deep.equal(catalogEntry('payment.failed').sample.payload);
+      expect(verified.id).to.be.below(0);
+      expect(request.headers['webhook-id']).to.equal(String(verified.id));
+      expect(answer.body.event.id).to.equal(verified.id);
       receiver.reply = () => ({ status: 500, body: 'down' });
       const failed = await checked('POST', `${BASE}/{id}/test`, `${BASE}/${id}/test`, writer);
       expect(failed.body).to.deep.include({ sent: true, http_status: 500, error: 'HTTP 500' });
+      // Each test has its own id, so a receiver that deduplicates by id takes the next one too.
+      expect(failed.body.event.id).to.not.equal(verified.id);
+      expect(receiver.requests[1]?.headers['webhook-id']).to.equal(String(failed.body.event.id));
       expect((await checked('POST', `${BASE}/{id}/test`, `${BASE}/999999/test`, writer)).status).to.equal(404);
     } finally {
       await receiver.close();
@@ -342,7 +359,7 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
               type: 'client.created',
               sourceKey: `zap:${n}`,
               createdUtc: new Date(Date.UTC(2026, 0, 28, 10, 0, n)),
-              payload: { client_id: n },
+              payload: { ...catalogEntry('client.created').sample.payload, client_id: n },
               metadata: {},
             },
           ]),

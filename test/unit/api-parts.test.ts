@@ -27,7 +27,11 @@ describe('API parts without a database', () => {
         .to.throw(ApiError)
         .with.property('statusCode', 400);
     }
-    expect(() => decodeEventCursor(encodeEventCursor({ key: '7400', eventId: 1 }), mssqlApi.isValidKey)).to.throw(ApiError);
+    // SQL Server keys are a rowversion in decimal now; cursors issued as 0x-hex still decode.
+    expect(decodeEventCursor(encodeEventCursor({ key: '7400', eventId: 1 }), mssqlApi.isValidKey).key).to.equal('7400');
+    for (const key of ['0x7400', '74a0', '-1', '9223372036854775808', '0xFFFFFFFFFFFFFFFF']) {
+      expect(() => decodeEventCursor(encodeEventCursor({ key, eventId: 1 }), mssqlApi.isValidKey), key).to.throw(ApiError);
+    }
   });
 
   it('refills a token bucket with the injected clock and says when to retry', () => {

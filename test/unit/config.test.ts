@@ -26,7 +26,7 @@ describe('configuration', () => {
     const config = loadConfig({ env: {} });
     expect(config.store.url).to.equal('pglite:./data/store');
     expect(config.source).to.include({ url: null, timezone: 'UTC' });
-    expect(config.http).to.deep.equal({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).to.deep.equal({ host: '127.0.0.1', port: 8080, publicUrl: null });
     expect(config.env).to.equal('development');
   });
 

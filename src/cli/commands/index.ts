@@ -7,6 +7,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerRunCommand } from './run.js';
 import { registerServiceCommand } from './service.js';
 import { registerStatusCommand } from './status.js';
+import { registerSubscriptionsCommand } from './subscriptions.js';
 
 /** Every command of the `outbox` CLI. Each part of the service adds its register call here. */
 export const COMMANDS: readonly ((program: Command) => void)[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerKeysCommand,
   registerBackfillCommand,
   registerDeliveriesCommand,
+  registerSubscriptionsCommand,
 ];

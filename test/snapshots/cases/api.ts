@@ -70,10 +70,23 @@ export const cases: MssqlStatementCase[] = [
     respond: (s) => (s.sql.includes('output') ? [{ id: 3 }] : s.sql.startsWith('select') ? [subscriptionRow] : [{}]),
   },
   {
-    name: 'delivery log: deliveries newest first, before a cursor, attempts, queue depth',
+    name: 'delivery log: deliveries newest first, before a cursor, filtered, attempts, queue depth',
     run: async (db) => {
-      await listDeliveries(db, 3, 0, 101);
-      await listDeliveries(db, 3, 500, 101);
+      await listDeliveries(db, { subscriptionId: 3 }, 0, 101);
+      await listDeliveries(db, { subscriptionId: 3 }, 500, 101);
+      await listDeliveries(
+        db,
+        {
+          statuses: ['failed', 'cancelled'],
+          httpStatus: 500,
+          eventTypes: ['client.created', 'payment.failed'],
+          since: at(),
+          until: new Date(at().getTime() + 3_600_000),
+          ownerKeyId: 4,
+        },
+        0,
+        51,
+      );
       await deliverySubscriptionId(db, 9);
       await listAttempts(db, 9);
       await countPending(db);

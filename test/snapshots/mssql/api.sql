@@ -2,28 +2,34 @@
 -- regenerate with UPDATE_SNAPSHOTS=1 npm test and read the diff before committing.
 
 -- == events page: first page, all types, in commit order ==
-SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
-        WHERE RowVer > CONVERT(binary(8), @2, 1) AND RowVer < MIN_ACTIVE_ROWVERSION() 
-        ORDER BY RowVer;
--- parameter types: number, string
+DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+        SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+        WHERE RowVer >= CAST(CAST(@2 AS bigint) AS binary(8)) AND (RowVer > CAST(CAST(@3 AS bigint) AS binary(8)) OR EventId > @4)
+          AND RowVer < @cutoff 
+        ORDER BY RowVer, EventId;
+-- parameter types: number, string, string, number
 
 -- == events page: after a cursor, two types ==
-SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
-        WHERE RowVer > CONVERT(binary(8), @2, 1) AND RowVer < MIN_ACTIVE_ROWVERSION() AND EventType IN (@3, @4)
-        ORDER BY RowVer;
--- parameter types: number, string, string, string
+DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+        SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+        WHERE RowVer >= CAST(CAST(@2 AS bigint) AS binary(8)) AND (RowVer > CAST(CAST(@3 AS bigint) AS binary(8)) OR EventId > @4)
+          AND RowVer < @cutoff AND EventType IN (@5, @6)
+        ORDER BY RowVer, EventId;
+-- parameter types: number, string, string, number, string, string
 
 -- == events page: newest first (sample list), one type ==
-SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
-      WHERE RowVer < MIN_ACTIVE_ROWVERSION()  AND EventType IN (@2)
-      ORDER BY RowVer DESC;
+DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+      SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+      WHERE RowVer < @cutoff  AND EventType IN (@2)
+      ORDER BY RowVer DESC, EventId DESC;
 -- parameter types: number, string
 
 -- == events page: newest first before a cursor ==
-SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CONVERT(varchar(18), RowVer, 1) AS Position FROM integration.OutboxEvent
-      WHERE RowVer < MIN_ACTIVE_ROWVERSION() AND RowVer < CONVERT(binary(8), @2, 1) 
-      ORDER BY RowVer DESC;
--- parameter types: number, string
+DECLARE @cutoff binary(8) = MIN_ACTIVE_ROWVERSION();
+      SELECT TOP (@1) EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata, CAST(CAST(RowVer AS bigint) AS varchar(20)) AS Position FROM integration.OutboxEvent
+      WHERE RowVer < @cutoff AND RowVer <= CAST(CAST(@2 AS bigint) AS binary(8)) AND (RowVer < CAST(CAST(@3 AS bigint) AS binary(8)) OR EventId < @4) 
+      ORDER BY RowVer DESC, EventId DESC;
+-- parameter types: number, string, string, number
 
 -- == one event by id ==
 select "EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata" from "integration"."OutboxEvent" where "EventId" = @1;
@@ -64,11 +70,13 @@ select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "Disable
 delete from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 
--- == delivery log: deliveries newest first, before a cursor, attempts, queue depth ==
-select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 order by "DeliveryId" desc;
+-- == delivery log: deliveries newest first, before a cursor, filtered, attempts, queue depth ==
+select top(101) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."SubscriptionId" = @1 order by "d"."DeliveryId" desc;
 -- parameter types: number
-select top(101) "DeliveryId", "EventId", "SubscriptionId", "Status", "AttemptCount", "NextAttemptUtc", "LastHttpStatus", "LastError", "CreatedUtc", "CompletedUtc" from "integration"."WebhookDelivery" where "SubscriptionId" = @1 and "DeliveryId" < @2 order by "DeliveryId" desc;
+select top(101) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."DeliveryId" < @1 and "d"."SubscriptionId" = @2 order by "d"."DeliveryId" desc;
 -- parameter types: number, number
+select top(51) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."Status" in (@1, @2) and "d"."LastHttpStatus" = @3 and "e"."EventType" in (@4, @5) and "d"."CreatedUtc" >= @6 and "d"."CreatedUtc" < @7 and "d"."SubscriptionId" in (select "SubscriptionId" from "integration"."WebhookSubscription" where "OwnerKeyId" = @8) order by "d"."DeliveryId" desc;
+-- parameter types: string, string, number, string, string, Date, Date, number
 select "SubscriptionId" from "integration"."WebhookDelivery" where "DeliveryId" = @1;
 -- parameter types: number
 select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";

@@ -4,9 +4,9 @@
 -- == first start of every source object: the watermark starts at the current maximum ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -16,9 +16,9 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -28,9 +28,9 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -40,14 +40,14 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -57,14 +57,14 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -74,9 +74,9 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -86,9 +86,9 @@ insert into "integration"."CaptureWatermark" ("SourceName", "LastKey", "UpdatedU
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -100,9 +100,9 @@ COMMIT TRANSACTION;
 -- == an idle cycle (dbo.Client): lock, watermark, pending gap ranges (none), read past the watermark ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -115,9 +115,9 @@ COMMIT TRANSACTION;
 -- == a cycle with two pending gap ranges, one expired, and new rows past a new gap (dbo.Client): late row, events, ranges, watermark ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -153,14 +153,14 @@ COMMIT TRANSACTION;
 -- == a payment cycle with the invoice status fast path (dbo.InvoicePayment) ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "LastKey" from "integration"."CaptureWatermark" where "SourceName" = @1;
 -- parameter types: string
@@ -214,9 +214,9 @@ COMMIT TRANSACTION;
 -- == one page of the invoice status reconciliation ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select top(5000) "v"."InvoiceID" as "key", "v"."InvoiceID", "v"."ClientID", "v"."Amount", "v"."DueDate", "v"."Description", "v"."InvoiceStatus", "v"."TotalPaid", "v"."Balance", "v"."LastPaymentDate", "v"."CreatedDate" from "api"."vwInvoiceDetails" as "v" where "v"."InvoiceID" > @1 order by "v"."InvoiceID";
 -- parameter types: number

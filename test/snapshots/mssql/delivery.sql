@@ -4,7 +4,7 @@
 -- == dispatcher: claim per subscription room with the events, then load the targets ==
 UPDATE w SET LeaseOwner = @1, LeaseExpiresUtc = @2, NextAttemptUtc = @3
       OUTPUT inserted.DeliveryId, inserted.EventId, inserted.SubscriptionId, inserted.AttemptCount,
-        COALESCE(inserted.RequeuedUtc, inserted.CreatedUtc) AS WindowStartUtc
+        inserted.RequeuedUtc, inserted.CreatedUtc
       FROM integration.WebhookDelivery AS w
       JOIN (
         SELECT TOP (@4) d.DeliveryId

@@ -4,9 +4,9 @@
 -- == migrate: bootstrap, then apply pending files ==
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 IF SCHEMA_ID(N'integration') IS NULL EXEC(N'CREATE SCHEMA integration AUTHORIZATION dbo');
 IF OBJECT_ID(N'integration.SchemaMigration', N'U') IS NULL
@@ -20,9 +20,9 @@ COMMIT TRANSACTION;
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
@@ -116,9 +116,9 @@ CREATE TABLE integration.ApiKey (
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
@@ -154,9 +154,9 @@ CREATE TABLE integration.CaptureBackfill (
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
@@ -176,9 +176,9 @@ CREATE NONCLUSTERED INDEX IX_ApiKey_Prefix ON integration.ApiKey (Prefix);;
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../../delivery/delivery-dialect.js';
+import { outputRows } from './output-rows.js';
 
 const NO_EVENT = { EventType: null, CreatedUtc: null, CompanyId: null, Payload: null, Metadata: null };
 
@@ -10,10 +11,12 @@ export const mssqlDelivery: DeliveryDialect = {
     // chosen rows to the end of the statement, READPAST steps over rows another dispatcher holds,
     // ROWLOCK keeps it from escalating; the literal N'pending' matches the filtered index. The
     // lease end becomes NextAttemptUtc: a claimed row leaves the due range until the lease ends.
-    const result = await sql<ClaimedRow>`
+    // OUTPUT names plain columns only (Babelfish refuses an expression over inserted.*); the
+    // retry window's start is picked from RequeuedUtc and CreatedUtc below.
+    const claimed = await sql<object>`
       UPDATE w SET LeaseOwner = ${owner}, LeaseExpiresUtc = ${leaseUntil}, NextAttemptUtc = ${leaseUntil}
       OUTPUT inserted.DeliveryId, inserted.EventId, inserted.SubscriptionId, inserted.AttemptCount,
-        COALESCE(inserted.RequeuedUtc, inserted.CreatedUtc) AS WindowStartUtc
+        inserted.RequeuedUtc, inserted.CreatedUtc
       FROM integration.WebhookDelivery AS w
       JOIN (
         SELECT TOP (${limit}) d.DeliveryId
@@ -25,15 +28,25 @@ export const mssqlDelivery: DeliveryDialect = {
           WHERE q.SubscriptionId = s.SubscriptionId AND q.Status = N'pending' AND q.NextAttemptUtc <= ${now}
           ORDER BY q.NextAttemptUtc) AS d
         WHERE s.Enabled = 1) AS due ON due.DeliveryId = w.DeliveryId`.execute(db);
-    if (result.rows.length === 0) return [];
+    const rows = outputRows(claimed.rows, ['DeliveryId', 'EventId', 'SubscriptionId', 'AttemptCount', 'RequeuedUtc', 'CreatedUtc']);
+    if (rows.length === 0) return [];
     // OUTPUT cannot join, so the events are a second read (READ COMMITTED: they are committed).
     const events = await sql<Omit<ClaimedRow, 'DeliveryId' | 'SubscriptionId' | 'AttemptCount' | 'WindowStartUtc'>>`
       SELECT EventId, EventType, CreatedUtc, CompanyId, Payload, Metadata FROM integration.OutboxEvent
-      WHERE EventId IN (SELECT CAST(value AS bigint) FROM OPENJSON(${JSON.stringify([...new Set(result.rows.map((r) => Number(r.EventId)))])}))`.execute(
+      WHERE EventId IN (SELECT CAST(value AS bigint) FROM OPENJSON(${JSON.stringify([...new Set(rows.map((r) => Number(r.EventId)))])}))`.execute(
       db,
     );
     const byId = new Map(events.rows.map((e) => [Number(e.EventId), e]));
-    return result.rows.map((row) => claimedFromRow({ ...row, ...(byId.get(Number(row.EventId)) ?? NO_EVENT) }));
+    return rows.map((row) =>
+      claimedFromRow({
+        DeliveryId: Number(row.DeliveryId),
+        EventId: Number(row.EventId),
+        SubscriptionId: Number(row.SubscriptionId),
+        AttemptCount: Number(row.AttemptCount),
+        WindowStartUtc: (row.RequeuedUtc ?? row.CreatedUtc) as Date,
+        ...(byId.get(Number(row.EventId)) ?? NO_EVENT),
+      }),
+    );
   },
 
   async insertAttempts(trx, owner, rows) {

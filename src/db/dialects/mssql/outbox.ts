@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { OutboxDialect } from '../../../outbox/outbox-dialect.js';
+import { outputRows } from './output-rows.js';
 
 export const mssqlOutbox: OutboxDialect = {
   // Well below the 5,000 locks at which SQL Server escalates one statement's row locks to a
@@ -11,7 +12,7 @@ export const mssqlOutbox: OutboxDialect = {
     // One nvarchar(max) JSON parameter opened with OPENJSON (SQL Server 2016+): a set-based
     // insert of the whole batch. UPDLOCK, HOLDLOCK on the existence check keeps two writers from
     // both inserting one key between the check and the insert.
-    const result = await sql<{ EventId: number; EventType: string }>`
+    const result = await sql<object>`
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType
       SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, e.payload, e.metadata
@@ -22,7 +23,7 @@ export const mssqlOutbox: OutboxDialect = {
         SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
         WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord`.execute(trx);
-    return result.rows;
+    return insertedEvents(result.rows);
   },
 
   async insertDeliveries(trx, rows, due) {
@@ -36,3 +37,8 @@ export const mssqlOutbox: OutboxDialect = {
     return Number(result.numAffectedRows ?? 0);
   },
 };
+
+/** The (EventId, EventType) pairs an insert returned, whatever case the server gave their names. */
+export function insertedEvents(rows: readonly object[]): { EventId: number; EventType: string }[] {
+  return outputRows(rows, ['EventId', 'EventType']).map((row) => ({ EventId: Number(row.EventId), EventType: String(row.EventType) }));
+}

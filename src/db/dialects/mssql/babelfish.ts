@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { SqlDialect } from '../../dialect.js';
+import { getAppLock } from './applock.js';
+import { mssqlDialect } from './index.js';
+import { insertedEvents, mssqlOutbox } from './outbox.js';
+
+/**
+ * The SQL Server dialect as run on Babelfish for PostgreSQL (the T-SQL engine the suite and CI
+ * use). Babelfish refuses ORDER BY in an INSERT ... SELECT that has an OUTPUT clause, which SQL
+ * Server needs to number the events in batch order in one statement; that statement and the
+ * application lock's wait differ.
+ */
+export const babelfishDialect: SqlDialect = {
+  ...mssqlDialect,
+  migration: {
+    ...mssqlDialect.migration,
+    splitBatches(script) {
+      // Babelfish stamps every row of a transaction with one rowversion (its transaction id), so
+      // 0003's UNIQUE index on RowVer refuses any transaction that writes two events. On SQL
+      // Server the column is unique by construction and the index is plain there too. Until a
+      // migration replaces that index for every engine, Babelfish builds it without UNIQUE.
+      return mssqlDialect.migration
+        .splitBatches(script)
+        .map((batch) =>
+          batch.replace('CREATE UNIQUE NONCLUSTERED INDEX IX_OutboxEvent_RowVer', 'CREATE NONCLUSTERED INDEX IX_OutboxEvent_RowVer'),
+        );
+    },
+  },
+  // Babelfish 4.3 leaks an error frame each time sp_getapplock is refused (it answers -999, or
+  // -1 after a timeout), and after a few in one session the server process PANICs
+  // ("ERRORDATA_STACK_SIZE exceeded"), resetting every connection. So it always waits: a second
+  // capture instance queues for an object instead of skipping it, which changes no result.
+  lockForTransaction: (trx, resource) => getAppLock(trx, resource, true),
+  outbox: {
+    ...mssqlOutbox,
+    async insertEvents(trx, companyId, rows) {
+      // Ordered insert without OUTPUT, then the batch's keys read back above the highest id
+      // before it: the caller holds the source object's capture lock, so a row with one of these
+      // keys that was already there is committed and at most that id, and identity only grows.
+      // (No table variable: creating one makes Babelfish re-plan foreign-key checks with its
+      // T-SQL name mapping applied twice, and inserts into CRM tables then fail.)
+      const result = await sql<object>`
+        DECLARE @rows nvarchar(max) = ${JSON.stringify(rows)};
+        DECLARE @before bigint = COALESCE((SELECT MAX(EventId) FROM integration.OutboxEvent), 0);
+        INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+        SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, e.payload, e.metadata
+        FROM OPENJSON(@rows) WITH (
+          ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
+          payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+        WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+        ORDER BY e.ord;
+        SELECT o.EventId, o.EventType
+        FROM OPENJSON(@rows) WITH (type nvarchar(100) '$.type', [key] nvarchar(200) '$.key') AS e
+        JOIN integration.OutboxEvent AS o ON o.EventType = e.type AND o.SourceKey = e.[key]
+        WHERE o.EventId > @before
+        ORDER BY o.EventId;`.execute(trx);
+      return insertedEvents(result.rows);
+    },
+  },
+};

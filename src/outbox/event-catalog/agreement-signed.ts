@@ -1,0 +1,33 @@
+import { type EventTypeEntry, sampleEnvelope } from './entry.js';
+import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+
+export const agreementSigned: EventTypeEntry = {
+  type: 'agreement.signed',
+  domain: 'Compliance',
+  description: 'A client has signed a document electronically (a new dbo.AgreementSigned row). The agreement text is not sent.',
+  source: 'dbo.AgreementSigned',
+  payloadSchema: payloadSchema('agreement.signed payload', {
+    agreement_signed_id: id('The signing record'),
+    client_id: id('The client'),
+    signed_date: utcTime('When it was signed'),
+    name_signed: text('The name as signed'),
+    agreement_name: orNull(text('Name of the agreement')),
+    terms_id: id('The version of the terms signed'),
+    ip_address: orNull(text("The signer's IP address")),
+  }),
+  sample: sampleEnvelope(
+    45687,
+    'agreement.signed',
+    '2026-01-28T10:35:00Z',
+    {
+      agreement_signed_id: 3456,
+      client_id: 12345,
+      signed_date: '2026-01-28T10:35:00Z',
+      name_signed: 'Jane Smith',
+      agreement_name: 'Service Agreement 2024',
+      terms_id: 12,
+      ip_address: '203.0.113.24',
+    },
+    { source: 'dbo.AgreementSigned', key: 3456 },
+  ),
+};

@@ -1,0 +1,33 @@
+import { type EventTypeEntry, sampleEnvelope } from './entry.js';
+import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+
+export const clientStatusChanged: EventTypeEntry = {
+  type: 'client.status_changed',
+  domain: 'Client',
+  description: "A client has moved to another stage of its lifecycle (a new dbo.ClientStatusHistory row), a lead's conversion included.",
+  source: 'dbo.ClientStatusHistory',
+  payloadSchema: payloadSchema('client.status_changed payload', {
+    client_status_history_id: id('The history row'),
+    client_id: id('The client'),
+    previous_status: orNull(text('Status before the change; null for the first status')),
+    new_status: orNull(text('Status after the change')),
+    changed_date: utcTime('When the status changed'),
+    changed_by_employee_id: orNull(id('The employee who changed it')),
+    status_note: orNull(text('Note entered with the change')),
+  }),
+  sample: sampleEnvelope(
+    45679,
+    'client.status_changed',
+    '2026-01-28T14:22:00Z',
+    {
+      client_status_history_id: 88001,
+      client_id: 12345,
+      previous_status: 'Client - Active',
+      new_status: 'Client - Graduated',
+      changed_date: '2026-01-28T14:22:00Z',
+      changed_by_employee_id: 7,
+      status_note: 'All items removed',
+    },
+    { source: 'dbo.ClientStatusHistory', key: 88001 },
+  ),
+};
