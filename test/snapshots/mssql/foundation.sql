@@ -199,9 +199,9 @@ CREATE NONCLUSTERED INDEX IX_WebhookDelivery_Subscription_Due ON integration.Web
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
@@ -245,9 +245,9 @@ CREATE TABLE integration.CaptureGapExpired (
 COMMIT TRANSACTION;
 BEGIN TRANSACTION;
 DECLARE @granted int;
-      EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
-        @LockOwner = N'Transaction', @LockTimeout = @2;
-      SELECT @granted AS granted;;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
 -- parameter types: string, number
 select "Version" from "integration"."SchemaMigration" where "Version" = @1;
 -- parameter types: number
