@@ -105,6 +105,28 @@ describeEachDialect(
       await expectEveryClientOnce(suite.db, after);
     });
 
+    it('re-reads more ranges than one statement holds, a small batch cutting the read short', async function () {
+      this.timeout(120_000);
+      for (let i = 0; i < 150; i++) {
+        await rolledBackClients(suite.db, 1);
+        await insertClients(suite.db.db, 1, `Between${i}`);
+      }
+      const pending = await late(3, 'LateAfterMany');
+      await commitOneAbove();
+      await captureAll(ctx());
+      const ranges = await suite.db.db
+        .selectFrom('integration.CaptureGapRange')
+        .select('FirstKey')
+        .where('SourceName', '=', 'dbo.Client')
+        .where('FirstKey', '>', after)
+        .execute();
+      expect(ranges).to.have.length(151);
+      await pending.commit();
+      // Two rows per cycle: the late rows sit in the second statement's ranges and take two cycles.
+      await captureUntilQuiet(testCaptureContext(suite.db, { batchSize: 2 }));
+      await expectEveryClientOnce(suite.db, after);
+    });
+
     it('keeps an identity jump of 1,000,000 as one gap and loses no late row just above it', async function () {
       this.timeout(120_000);
       const jumpFrom = await nextClientId(suite.db);
