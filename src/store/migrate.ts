@@ -22,18 +22,8 @@ export interface SchemaState {
 }
 
 async function readApplied(store: Database): Promise<AppliedMigration[] | null> {
-  try {
-    return await store.db.selectFrom('integration.SchemaMigration').select(['Version', 'Name', 'Checksum']).orderBy('Version').execute();
-  } catch (error) {
-    if (isMissingTable(error)) return null;
-    throw error;
-  }
-}
-
-function isMissingTable(error: unknown): boolean {
-  const e = error as { code?: string; number?: number };
-  // 42P01 undefined_table / 3F000 invalid_schema_name (PostgreSQL); 208 invalid object name (SQL Server).
-  return e.code === '42P01' || e.code === '3F000' || e.number === 208;
+  if (!(await store.dialect.migration.migrationLogExists(store.db))) return null;
+  return store.db.selectFrom('integration.SchemaMigration').select(['Version', 'Name', 'Checksum']).orderBy('Version').execute();
 }
 
 /** Compares the migration log with the files, refusing an applied file that was edited since. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MigrationDialect } from '../../dialect.js';
 
 /**
@@ -12,6 +13,11 @@ export const mssqlMigration: MigrationDialect = {
       .split(new RegExp(GO_LINE.source, 'gim'))
       .map((batch) => batch.trim())
       .filter((batch) => batch.length > 0);
+  },
+
+  async migrationLogExists(db) {
+    const result = await sql<{ found: number | null }>`SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found`.execute(db);
+    return result.rows[0]?.found != null;
   },
 
   bootstrapScript() {

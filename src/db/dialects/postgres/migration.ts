@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MigrationDialect } from '../../dialect.js';
 
 export const postgresMigration: MigrationDialect = {
@@ -14,6 +15,11 @@ CREATE TABLE IF NOT EXISTS integration."SchemaMigration" (
   "Checksum"   char(64)     NOT NULL,
   "AppliedUtc" timestamptz(3) NOT NULL DEFAULT now()
 );`;
+  },
+
+  async migrationLogExists(db) {
+    const result = await sql<{ found: string | null }>`SELECT to_regclass('integration."SchemaMigration"')::text AS found`.execute(db);
+    return result.rows[0]?.found != null;
   },
 
   printableScript(files) {
