@@ -9,7 +9,7 @@ import type { MssqlStatementCase, Responder } from '../../support/mssql-recorder
 const fullyMigrated: Responder = (statement) =>
   statement.sql.includes('from "integration"."SchemaMigration"')
     ? listMigrationFiles('mssql').map((f) => ({ Version: f.version, Name: f.name, Checksum: f.checksum }))
-    : [{ events: 0, newestEventId: null, pending: 0, failed: 0, due: null }];
+    : [{ found: 1, events: 0, newestEventId: null, pending: 0, failed: 0, due: null }];
 
 /** A sequence of numbers in [0, 1) that walks the simulator through every action. */
 function cycling(): () => number {

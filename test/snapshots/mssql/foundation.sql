@@ -2,7 +2,7 @@
 -- regenerate with UPDATE_SNAPSHOTS=1 npm test and read the diff before committing.
 
 -- == migrate: bootstrap, then apply pending files ==
-select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
+SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found;
 BEGIN TRANSACTION;
 DECLARE @granted int;
     EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
@@ -18,7 +18,7 @@ CREATE TABLE integration.SchemaMigration (
   AppliedUtc datetime2(3)  NOT NULL CONSTRAINT DF_SchemaMigration_AppliedUtc DEFAULT SYSUTCDATETIME()
 );;
 COMMIT TRANSACTION;
-select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
+SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found;
 BEGIN TRANSACTION;
 DECLARE @granted int;
     EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
@@ -322,9 +322,11 @@ CREATE NONCLUSTERED INDEX IX_OutboxEvent_CreatedUtc_Id ON integration.OutboxEven
 COMMIT TRANSACTION;
 
 -- == schema state ==
+SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found;
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
 
 -- == status ==
+SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found;
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
 select "SourceName", "LastKey", "UpdatedUtc" from "integration"."CaptureWatermark" order by "SourceName";
 select count(*) as "events", max("EventId") as "newestEventId" from "integration"."OutboxEvent";
