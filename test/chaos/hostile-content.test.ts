@@ -83,9 +83,15 @@ describe('chaos 6: hostile content in source rows [postgres]', function () {
     }
 
     const deadline = Date.now() + 120_000;
-    while (new Set(receiver.kept.map((k) => k.headers['webhook-id'])).size < (await run.outboxEvents()).length && Date.now() < deadline) {
-      await sleep(200);
-    }
+    // Wait for capture to take every change the writer made (the last ones may still be in flight),
+    // then for every captured event to be delivered.
+    const settled = async (): Promise<boolean> => {
+      const outbox = await run.outboxEvents();
+      const captured = new Set(outbox.map((e) => `${e.EventType}|${e.SourceKey}`));
+      if (!writer.expected.every((e) => captured.has(`${e.type}|${e.sourceKey}`))) return false;
+      return new Set(receiver.kept.map((k) => k.headers['webhook-id'])).size >= outbox.length;
+    };
+    while (!(await settled()) && Date.now() < deadline) await sleep(200);
     const events = await run.outboxEvents();
     expect(events.length).to.be.above(0);
     const webhook = new Webhook(subscription.secret);

@@ -49,10 +49,11 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
       // The CRM lives in the same database: its writers stop with it, each act committed or not begun.
       databaseDown = true;
       await writer.settled();
-      await world.countLeasesAboutToBeCut();
+      const leasedBefore = await world.leasesHeld();
       await server!.stop(mode);
       await sleep(downMs);
       await server!.start();
+      await world.countLeasesCutByOutage(leasedBefore);
       const upAt = Date.now();
       const arrivals = world.subscriptions[0]!.receiver.arrivals.length;
       databaseDown = false;

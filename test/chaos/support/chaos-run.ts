@@ -127,11 +127,26 @@ export class ChaosRun {
   }
 
   /**
-   * Before the store goes away: every delivery held under lease now may be sent without its
-   * result being recorded, and so sent again when the lease ends.
+   * Around a store outage: the leases held when it went down are what the database kept, read as
+   * soon as it is back (a count taken before the stop misses the claims made while it stops).
+   * The larger of the two counts is taken.
    */
-  async countLeasesAboutToBeCut(): Promise<void> {
-    this.cutLeases += await this.#leased('%');
+  async countLeasesCutByOutage(before: number): Promise<void> {
+    let after = before;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        after = await this.#leased('%');
+        break;
+      } catch {
+        // The pool may hand out a connection the restart cut: try again on a fresh one.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    this.cutLeases += Math.max(before, after);
+  }
+
+  async leasesHeld(): Promise<number> {
+    return this.#leased('%');
   }
 
   async #leased(owner: string): Promise<number> {
