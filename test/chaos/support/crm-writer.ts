@@ -7,19 +7,6 @@ export interface ExpectedEvent {
   sourceKey: string;
 }
 
-export const ALL_EVENT_TYPES = [
-  'lead.created',
-  'client.created',
-  'client.status_changed',
-  'affiliate.created',
-  'invoice.created',
-  'invoice.status_changed',
-  'payment.succeeded',
-  'payment.failed',
-  'document.uploaded',
-  'agreement.signed',
-] as const;
-
 /** Text a writer puts into source rows; the hostile-content scenario replaces it. */
 export interface RowText {
   firstName(n: number): string;
