@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
-import type { Component } from '../service/component.js';
-import type { ServiceContext } from '../service/context.js';
+import type { Component } from '../kernel/component.js';
+import type { ServiceContext } from '../kernel/context.js';
 import type { LookupAll } from '../delivery/address-guard.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
 import { subscriptionServices } from '../delivery/delivery-service.js';

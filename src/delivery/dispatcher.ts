@@ -5,9 +5,9 @@ import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/me
 import type { Database } from '../db/connect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { Logger } from '../logging/logger.js';
-import type { Component } from '../service/component.js';
-import { AdaptiveDelay } from '../service/adaptive-delay.js';
-import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import type { Component } from '../kernel/component.js';
+import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
+import { backoffMs, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
 import { envelopeJson } from '../outbox/envelope.js';

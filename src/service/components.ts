@@ -7,8 +7,8 @@ import { InstanceBridge } from '../outbox/instance-bridge.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { CrmSimulator } from '../demo/simulator.js';
 import { RetentionJob } from '../retention/retention-job.js';
-import type { Component } from './component.js';
-import type { ServiceContext } from './context.js';
+import type { Component } from '../kernel/component.js';
+import type { ServiceContext } from '../kernel/context.js';
 
 export interface ComponentOptions {
   demo: boolean;

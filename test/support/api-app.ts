@@ -5,7 +5,7 @@ import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Database } from '../../src/db/connect.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import type { ServiceContext } from '../../src/service/context.js';
+import type { ServiceContext } from '../../src/kernel/context.js';
 
 export interface RunningApi {
   app: FastifyInstance;

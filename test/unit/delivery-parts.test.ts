@@ -7,7 +7,7 @@ import type { ClaimedDelivery } from '../../src/delivery/delivery-dialect.js';
 import { classifySendError, type SendResult } from '../../src/delivery/http-sender.js';
 import { settleAttempt } from '../../src/delivery/outcome.js';
 import { hasUnstorableCharacter, storableText } from '../../src/db/storable-text.js';
-import { isDataError } from '../../src/service/outage.js';
+import { isDataError } from '../../src/kernel/outage.js';
 import { nextAttemptAt, parseRetryAfter } from '../../src/delivery/retry-policy.js';
 import { generateSecret, secretKey, secretProblem, signatureHeaders, standardSignature } from '../../src/delivery/signing.js';
 
