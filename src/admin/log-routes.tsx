@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { listAttempts } from '../api/delivery-log.js';
+import { listAttempts } from '../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../db/store-tables.js';
 import { isEventType } from '../outbox/event-types.js';
 import { FormError, type FormFields, optionalHttpStatus, optionalId, optionalUtcTime, text } from './form-input.js';

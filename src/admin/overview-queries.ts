@@ -1,5 +1,5 @@
 import type { Database } from '../db/connect.js';
-import { countPending } from '../api/delivery-log.js';
+import { countPending } from '../delivery/delivery-log.js';
 
 /** A capture source object and the event types read from it. */
 export interface CaptureSource {

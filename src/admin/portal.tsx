@@ -7,7 +7,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Scope, VerifiedKey } from '../api/api-keys.js';
 import type { RateDecision } from '../api/rate-limit.js';
-import type { SubscriptionServices } from '../api/subscription-service.js';
+import type { SubscriptionServices } from '../delivery/subscription-service.js';
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import { type AdminSession, SessionStore } from './sessions.js';

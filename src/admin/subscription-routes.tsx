@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseTypes } from '../api/subscription-routes.js';
 import { hasUnstorableCharacter } from '../db/storable-text.js';
-import type { Subscription } from '../api/subscription-service.js';
+import type { Subscription } from '../delivery/subscription-service.js';
 import { encodeIdCursor, decodeIdCursor } from '../api/cursor.js';
 import { FormError, type FormFields, list, localInput, optionalUtcTime, text } from './form-input.js';
 import { type PortalDeps, sendPage, sessionOf } from './portal.js';

@@ -1,10 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CaptureMetrics } from '../capture/capture-metrics.js';
 import { statementCounts } from '../db/statement-count.js';
+import type { CircuitStateName } from '../delivery/circuit.js';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.js';
 
 /**
  * The service's Prometheus metrics, in one registry served at GET /metrics. Capture and delivery
- * import these objects and update them; the API only serves them.
+ * report through their ports (captureMetrics, deliveryMetrics below), which the service hands them.
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_' });
@@ -65,6 +67,15 @@ export const circuitState = new Gauge({
   labelNames: ['subscription'] as const,
   registers: [metricsRegistry],
 });
+
+const CIRCUIT_GAUGE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** The dispatcher's reports, into the metrics above. */
+export const deliveryMetrics: DeliveryMetrics = {
+  attempted: (outcome, seconds) => attemptDurationSeconds.observe({ outcome }, seconds),
+  settled: (outcome) => deliveriesTotal.inc({ outcome }),
+  circuitChanged: (subscriptionId, state) => circuitState.set({ subscription: String(subscriptionId) }, CIRCUIT_GAUGE[state]),
+};
 
 /** Read on every scrape (a cheap count over the filtered pending index); set by registerQueueDepth. */
 let readQueueDepth: (() => Promise<number>) | undefined;

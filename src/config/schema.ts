@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { networkProblem } from '../delivery/address-guard.js';
+import { networkProblem } from './allowed-networks.js';
 import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
 
 const databaseUrl = z.string().superRefine((value, ctx) => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/metrics.js';
 import type { Database } from '../db/connect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { Logger } from '../logging/logger.js';
@@ -10,6 +9,7 @@ import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
 import { backoffMs, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
 import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
+import { type DeliveryMetrics, noDeliveryMetrics } from './delivery-metrics.js';
 import { envelopeJson } from '../outbox/envelope.js';
 import { leasedDeliveries, releaseLeases, renewLeases } from './delivery-store.js';
 import type { SendRequest, SendResult } from './http-sender.js';
@@ -48,6 +48,8 @@ export interface DispatcherDeps {
   owner?: string;
   now?: () => Date;
   random?: () => number;
+  /** Where attempts, outcomes and circuit changes are counted; nowhere when left out. */
+  metrics?: DeliveryMetrics;
 }
 
 /** A claimed delivery while this process holds it. */
@@ -61,8 +63,6 @@ interface Held {
   claimed: ClaimedDelivery;
   sending: boolean;
 }
-
-const CIRCUIT_GAUGE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function dispatcherOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 100);
@@ -108,6 +108,7 @@ export class Dispatcher implements Component {
   readonly #stopped = new Set<number>();
   readonly #now: () => Date;
   readonly #random: () => number;
+  readonly #metrics: DeliveryMetrics;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -116,6 +117,7 @@ export class Dispatcher implements Component {
     this.owner = deps.owner ?? dispatcherOwner();
     this.#now = deps.now ?? (() => new Date());
     this.#random = deps.random ?? Math.random;
+    this.#metrics = deps.metrics ?? noDeliveryMetrics;
     this.#circuits = new CircuitBreakers(
       options.circuit,
       () => this.#now().getTime(),
@@ -343,8 +345,8 @@ export class Dispatcher implements Component {
     });
     if (this.#closed || !this.#held.has(claimed.deliveryId)) return;
     const outcome = settleAttempt(claimed, result, this.options, attemptedAt, this.#random);
-    attemptDurationSeconds.observe({ outcome: outcome.verdict === 'succeeded' ? 'success' : 'failure' }, result.elapsedMs / 1000);
-    deliveriesTotal.inc({ outcome: outcome.verdict === 'retry' ? 'retried' : outcome.verdict });
+    this.#metrics.attempted(outcome.verdict === 'succeeded' ? 'success' : 'failure', result.elapsedMs / 1000);
+    this.#metrics.settled(outcome.verdict === 'retry' ? 'retried' : outcome.verdict);
     if (outcome.verdict === 'succeeded') this.#circuits.succeeded(claimed.subscriptionId);
     else if (outcome.verdict !== 'gone') this.#circuits.failed(claimed.subscriptionId);
     this.#outcomes.push(outcome);
@@ -366,7 +368,7 @@ export class Dispatcher implements Component {
   #cancel(claimed: ClaimedDelivery, reason: string): void {
     const now = utcStoreText(this.#now());
     this.#cancels.push({ d: claimed.deliveryId, st: 'cancelled', n: claimed.attemptCount, next: now, h: null, err: reason, done: now });
-    deliveriesTotal.inc({ outcome: 'cancelled' });
+    this.#metrics.settled('cancelled');
     this.#unhold(claimed);
     this.#scheduleFlush();
   }
@@ -467,7 +469,7 @@ export class Dispatcher implements Component {
   }
 
   #circuitChanged(subscriptionId: number, state: CircuitStateName): void {
-    circuitState.set({ subscription: String(subscriptionId) }, CIRCUIT_GAUGE[state]);
+    this.#metrics.circuitChanged(subscriptionId, state);
     const message = `subscription ${subscriptionId}: circuit ${state}`;
     if (state === 'open') this.deps.logger.warn(`${message} after repeated failures; probing again later`, { component: this.name });
     else this.deps.logger.info(message, { component: this.name });

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Subscription, SubscriptionStore } from '../api/subscription-service.js';
+import type { Subscription, SubscriptionStore } from './subscription-service.js';
 import type { Database } from '../db/connect.js';
 import type { WebhookSubscriptionTable } from '../db/store-tables.js';
 import { utcText } from '../outbox/envelope.js';

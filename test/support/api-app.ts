@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, type Scope } from '../../src/api/api-keys.js';
-import { buildHttpApp, type HttpAppOptions } from '../../src/api/server.js';
+import { buildHttpApp, type HttpAppOptions } from '../../src/service/http-app.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Database } from '../../src/db/connect.js';

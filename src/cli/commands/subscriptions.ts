@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { deliveryCounts } from '../../api/delivery-log.js';
-import type { Subscription } from '../../api/subscription-service.js';
+import { deliveryCounts } from '../../delivery/delivery-log.js';
+import type { Subscription } from '../../delivery/subscription-service.js';
 import { kyselySubscriptionStore } from '../../delivery/subscriptions.js';
 import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
