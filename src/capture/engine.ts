@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { EventDefinition } from './events/definition.js';
-import { type GapRange, type KeyRange, keyCount, missingRanges, settleGaps } from './gap-ranges.js';
+import type { GapRange, KeyRange } from '../db/ports/capture.js';
+import { keyCount, missingRanges, settleGaps } from './gap-ranges.js';
 import { pendingGapRanges, readGapsAndNewRows, writeGapRanges } from './gaps.js';
 import type { InvoiceRow, PaymentRow } from './events/rows.js';
 import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
@@ -80,7 +81,7 @@ export async function readKeyRange(
     .where(sql<boolean>`${sql.ref(object.key)} > ${after}`)
     .orderBy(sql.ref(object.key));
   if (through !== undefined) query = query.where(sql<boolean>`${sql.ref(object.key)} <= ${through}`);
-  const rows = (await ctx.source.dialect.capture.first(query, limit).execute()) as KeyedRow[];
+  const rows = (await ctx.source.dialect.first(query, limit).execute()) as KeyedRow[];
   return rows.map((row) => ({ ...row, key: Number(row.key) }));
 }
 

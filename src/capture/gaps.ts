@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Db, SqlDialect, Trx } from '../db/dialect.js';
-import type { AnySelect } from './capture-dialect.js';
+import type { Db, Trx } from '../db/dialect.js';
+import type { AnySelect, SqlDialect } from '../db/sql-dialect.js';
 import type { KeyedRow } from './engine.js';
-import type { GapRange } from './gap-ranges.js';
+import type { GapRange } from '../db/ports/capture.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
 
@@ -50,7 +50,7 @@ export async function readGapsAndNewRows(
   after: number,
   limit: number,
 ): Promise<CycleRead> {
-  const { first } = ctx.source.dialect.capture;
+  const { first } = ctx.source.dialect;
   const key = sql.ref(object.key);
   const read: CycleRead = { late: [], batch: [], examinedThrough: Infinity };
   const chunks =

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
-import type { InvoiceStatusRow } from './capture-dialect.js';
+import type { InvoiceStatusRow } from '../db/ports/capture.js';
 import { invoiceStatusChanged } from './events/invoice-status-changed.js';
 import type { InvoiceRow } from './events/rows.js';
 import { type CaptureContext, sourceReader } from './options.js';
@@ -77,7 +77,7 @@ export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: 
     if (shouldStop()) return written;
     const page = await ctx.store.db.transaction().execute(async (trx) => {
       await ctx.store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
-      const rows = (await ctx.source.dialect.capture
+      const rows = (await ctx.source.dialect
         .first(
           invoices
             .select(sourceReader(ctx, trx))

@@ -1,5 +1,5 @@
 import type { Db } from '../db/dialect.js';
-import type { AnySelect } from './capture-dialect.js';
+import type { AnySelect } from '../db/sql-dialect.js';
 
 /**
  * A CRM table or view read by key: the columns the events need (never SELECT *, never a blob)

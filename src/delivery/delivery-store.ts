@@ -1,7 +1,7 @@
 import type { Database } from '../db/connect.js';
 import type { Db, Trx } from '../db/dialect.js';
 import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
-import type { AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
+import type { AttemptInsertRow, DeliveryUpdateRow } from '../db/ports/delivery.js';
 
 /** Id lists per statement: SQL Server takes at most 2,100 parameters a request. */
 const IDS_PER_STATEMENT = 1000;
@@ -226,7 +226,7 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
         .where('CreatedUtc', '>=', since)
         .where('EventType', 'in', types)
         .orderBy('EventId');
-      page = store.dialect.name === 'mssql' ? page.top(RECOVER_PAGE) : page.limit(RECOVER_PAGE);
+      page = store.dialect.first(page, RECOVER_PAGE);
       const ids = (await page.execute()).map((row) => Number(row.EventId));
       if (ids.length === 0) break;
       fannedOut += await store.dialect.outbox.insertDeliveries(

@@ -8,7 +8,7 @@ import type { Component } from '../kernel/component.js';
 import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
 import { backoffMs, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
-import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
+import type { ClaimedDelivery, DeliveryUpdateRow } from '../db/ports/delivery.js';
 import { type DeliveryMetrics, noDeliveryMetrics } from './delivery-metrics.js';
 import { envelopeJson } from '../outbox/envelope.js';
 import { leasedDeliveries, releaseLeases, renewLeases } from './delivery-store.js';

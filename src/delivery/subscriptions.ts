@@ -82,7 +82,7 @@ export function kyselySubscriptionStore(
         .where('SubscriptionId', '>', afterId)
         .orderBy('SubscriptionId');
       if (ownerKeyId !== undefined) query = query.where('OwnerKeyId', '=', ownerKeyId);
-      query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
+      query = store.dialect.first(query, limit);
       return (await query.execute()).map(toSubscription);
     },
     async update(id, patch) {

@@ -8,7 +8,7 @@ import type { LookupAll } from '../delivery/address-guard.js';
 import { httpSender } from '../delivery/delivery-service.js';
 import type { HttpSender } from '../delivery/http-sender.js';
 import { readSchemaState } from '../store/migrate.js';
-import type { TablePrivilege } from './doctor-dialect.js';
+import type { TablePrivilege } from '../db/ports/doctor.js';
 
 export interface CheckResult {
   name: string;
@@ -213,10 +213,7 @@ async function privileges(
       name: `${role} rights`,
       ok: false,
       detail: `missing ${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
-      fix:
-        database.dialect.name === 'mssql'
-          ? 'grant them with sql/mssql/grants.sql (see sql/README.md)'
-          : 'GRANT them to the service login (see sql/README.md)',
+      fix: database.dialect.doctor.grantAdvice,
     });
   }
 }

@@ -107,7 +107,7 @@ async function readGapStatus(store: Database): Promise<GapStatus[]> {
     const p = pending.find((row) => row.SourceName === source);
     const e = expired.find((row) => row.SourceName === source);
     const last = e
-      ? await store.dialect.capture
+      ? await store.dialect
           .first(
             db
               .selectFrom('integration.CaptureGapExpired')

@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
-import type { CaptureDialect } from '../../../capture/capture-dialect.js';
+import type { CaptureDialect } from '../../ports/capture.js';
 import { utcStoreText } from '../../wall-clock.js';
 
 /** SQL Server tries to escalate to a table lock at 5,000 locks in one statement. */
 const GAP_RANGES_PER_INSERT = 2000;
 
 export const mssqlCapture: CaptureDialect = {
-  first: (query, n) => query.top(n) as typeof query,
-
   async insertGapRanges(trx, sourceName, ranges) {
     // One JSON parameter per statement, at most GAP_RANGES_PER_INSERT rows: below lock escalation.
     for (let i = 0; i < ranges.length; i += GAP_RANGES_PER_INSERT) {

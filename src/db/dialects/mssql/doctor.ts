@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import type { DoctorDialect } from '../../../doctor/doctor-dialect.js';
+import type { DoctorDialect } from '../../ports/doctor.js';
 
 export const mssqlDoctor: DoctorDialect = {
+  grantAdvice: 'grant them with sql/mssql/grants.sql (see sql/README.md)',
   async serverVersion(db) {
     const result = await sql<{
       v: string;

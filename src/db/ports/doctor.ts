@@ -1,9 +1,11 @@
-import type { Db } from '../db/dialect.js';
+import type { Db } from '../dialect.js';
 
 export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
 /** What `outbox doctor` asks a database, worded per dialect. */
 export interface DoctorDialect {
+  /** How to grant the rights a login lacks, as a fix to show. */
+  readonly grantAdvice: string;
   serverVersion(db: Db): Promise<string>;
   /** The server's clock: UTC, and its local wall clock as 'YYYY-MM-DDTHH:mm:ss'. */
   serverClock(db: Db): Promise<{ utc: Date; local: string }>;
