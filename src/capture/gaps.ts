@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
 import type { AnySelect, SqlDialect } from '../db/sql-dialect.js';
-import type { KeyedRow } from './engine.js';
+import type { KeyedRow } from './source-object.js';
 import type { GapRange } from '../db/ports/capture.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
