@@ -11,7 +11,7 @@ import type { DeliveryMetrics } from '../delivery/delivery-metrics.js';
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_' });
 
-export const eventsCaptured = new Counter({
+const eventsCaptured = new Counter({
   name: 'outbox_events_captured_total',
   help: 'Events written to the outbox, by event type',
   labelNames: ['type'] as const,
@@ -24,14 +24,14 @@ export const captureLagSeconds = new Gauge({
   registers: [metricsRegistry],
 });
 
-export const captureGapKeysPending = new Gauge({
+const captureGapKeysPending = new Gauge({
   name: 'outbox_capture_gap_keys_pending',
   help: 'Keys the capture passed while they were missing (open transactions, rollbacks, identity jumps), still re-read each cycle, by source object',
   labelNames: ['source'] as const,
   registers: [metricsRegistry],
 });
 
-export const captureGapKeysExpired = new Counter({
+const captureGapKeysExpired = new Counter({
   name: 'outbox_capture_gap_keys_expired_total',
   help: 'Keys given up after capture.gapTimeoutMs, by source object: rolled back or deleted rows, or rows of a CRM transaction open longer than that, which never become events',
   labelNames: ['source'] as const,
@@ -46,14 +46,14 @@ export const captureMetrics: CaptureMetrics = {
   gapKeysExpired: (source, keys) => captureGapKeysExpired.inc({ source }, keys),
 };
 
-export const deliveriesTotal = new Counter({
+const deliveriesTotal = new Counter({
   name: 'outbox_deliveries_total',
   help: 'Webhook deliveries finished, by outcome (succeeded, failed, cancelled, retried)',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
 
-export const attemptDurationSeconds = new Histogram({
+const attemptDurationSeconds = new Histogram({
   name: 'outbox_delivery_attempt_duration_seconds',
   help: 'Duration of one webhook delivery attempt',
   labelNames: ['outcome'] as const,
@@ -61,7 +61,7 @@ export const attemptDurationSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
-export const circuitState = new Gauge({
+const circuitState = new Gauge({
   name: 'outbox_circuit_state',
   help: 'Per-subscription circuit breaker: 0 closed, 1 half-open, 2 open',
   labelNames: ['subscription'] as const,
