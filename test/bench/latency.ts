@@ -25,6 +25,8 @@ const PHASES = [
 const IDLE_SECONDS = 10;
 /** The service under test: this build's, or another's (OUTBOX_BENCH_LATENCY_MAIN, to compare with a baseline). */
 const MAIN = process.env['OUTBOX_BENCH_LATENCY_MAIN'] ?? fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** Extra node flags for the service under test, e.g. OUTBOX_BENCH_LATENCY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const NODE_ARGS = (process.env['OUTBOX_BENCH_LATENCY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const RECEIVER = fileURLToPath(new URL('../support/latency-receiver.js', import.meta.url));
 /** Milliseconds since the epoch, sub-millisecond, comparable with the receiver process's. */
 const clock = () => performance.timeOrigin + performance.now();
@@ -191,8 +193,19 @@ async function statementTotals(base: string): Promise<Map<string, number>> {
   return totals;
 }
 
+/** Webhook requests answered so far and their summed duration (the service's own histogram). */
+async function attemptTotals(base: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const sum = (name: string) =>
+    [...text.matchAll(new RegExp(`^outbox_delivery_attempt_duration_seconds_${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].reduce(
+      (total, match) => total + Number(match[1]),
+      0,
+    );
+  return { count: sum('count'), seconds: sum('sum') };
+}
+
 async function startService(configFile: string, base: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN, 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, MAIN, 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = performance.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`outbox run exited with ${child.exitCode}`);
@@ -273,13 +286,18 @@ export async function run(): Promise<void> {
     const poller = startLongPoller(base, key, polled);
     await sleep(500);
     for (const { rate, seconds } of PHASES) {
+      const attemptsBefore = await attemptTotals(base);
       const { commits, achieved } = await writeSteadily(crm, rate, seconds);
       const [webhooks] = await waitForArrivals(commits, [receiver.arrivals, async () => polled], 30_000);
+      const attemptsAfter = await attemptTotals(base);
+      const requests = attemptsAfter.count - attemptsBefore.count;
+      const requestMs = requests > 0 ? (1000 * (attemptsAfter.seconds - attemptsBefore.seconds)) / requests : 0;
       const hook = latencies(commits, webhooks!);
       const poll = latencies(commits, polled);
       const missing = (n: number) => (n > 0 ? ` (${n} not received)` : '');
       lines.push(`${rate} commits/s (${commits.size.toLocaleString('en-US')} commits, achieved ${achieved.toFixed(0)}/s):`);
       lines.push(`  commit → webhook received:   ${percentiles(hook.values)}${trend(hook.values)}${missing(hook.missing)}`);
+      lines.push(`  webhook requests: ${requests.toLocaleString('en-US')}, mean ${requestMs.toFixed(1)} ms from send to answer`);
       lines.push(`  commit → long poll answered: ${percentiles(poll.values)}${trend(poll.values)}${missing(poll.missing)}`);
       await sleep(1500);
     }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { CaptureLoop } from '../../src/capture/capture-loop.js';
+import { validateConfig } from '../../src/config/load.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
@@ -81,6 +82,39 @@ describeEachDialect(
           // Rows keep coming: the probe is fast again and the dispatcher is nudged again.
           await insertClient('Again');
           await until(() => receiver.requests.length === 2);
+        } finally {
+          unsubscribe();
+          await loop.stop();
+          await made.close();
+        }
+      });
+
+      it('after a quiet spell probes the source at the default idle interval of at most 200 ms, and captures the next commit', async () => {
+        await kyselySubscriptionStore(suite.db, { secretOverlapHours: 24 }).create({
+          url: `${receiver.url}/hook`,
+          eventTypes: ['client.created'],
+        });
+        const defaults = validateConfig({}).capture;
+        const signal = new OutboxSignal();
+        const made = testDispatcher(suite.db, { options: { pollIntervalMs: IDLE_MS, minPollIntervalMs: IDLE_MS } });
+        const unsubscribe = signal.subscribe(() => made.dispatcher.nudge());
+        const loop = new CaptureLoop(testCaptureContext(suite.db, { now: () => new Date() }), {
+          pollIntervalMs: defaults.pollIntervalMs,
+          minPollIntervalMs: defaults.minPollIntervalMs,
+          reconcileCron: null,
+          onAppended: () => signal.appended(),
+        });
+        try {
+          await loop.runOnce(); // the watermarks
+          await made.dispatcher.start();
+          await loop.start();
+          // Nothing comes: the probes back off all the way to the idle interval.
+          await until(() => loop.probeDelayMs === defaults.pollIntervalMs);
+          // A commit then waits for one idle probe at most, not the second a lone loop used to sleep.
+          expect(loop.probeDelayMs).to.be.at.most(200);
+          await insertClient('AfterQuiet');
+          await until(() => receiver.requests.length === 1);
+          expect(JSON.parse(receiver.requests[0]!.body)).to.deep.include({ type: 'client.created' });
         } finally {
           unsubscribe();
           await loop.stop();
