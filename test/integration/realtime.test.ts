@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import { CaptureLoop } from '../../src/capture/capture-loop.js';
 import { validateConfig } from '../../src/config/load.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
@@ -223,6 +224,42 @@ describeEachDialect(
         const n = await append('lead.created');
         expect(ns(await waiting)).to.deep.equal([n]);
       });
+
+      if (suite.dialect === 'postgres') {
+        it('keeps scanning fast while a signalled event waits for an older transaction of the server to end', async () => {
+          const cursor = await endCursor('agreement.signed');
+          const other = await suite.openAnother('older transaction');
+          let finish!: () => void;
+          const finished = new Promise<void>((resolve) => (finish = resolve));
+          let began!: () => void;
+          const begun = new Promise<void>((resolve) => (began = resolve));
+          // A transaction with an id older than the event's: the event stays invisible until it ends.
+          const older = other.db.transaction().execute(async (trx) => {
+            await sql`SELECT pg_current_xact_id()`.execute(trx);
+            began();
+            await finished;
+          });
+          try {
+            await begun;
+            const waiting = poll(`wait=25&type=agreement.signed&cursor=${cursor}`);
+            await until(() => api.app.eventWatch.waiting === 1);
+            const n = await append('agreement.signed');
+            signal.appended();
+            // Scans keep missing the event; they must not back off towards the idle poll.
+            const start = api.app.eventWatch.scans;
+            await until(() => api.app.eventWatch.scans >= start + 5);
+            expect(api.app.eventWatch.plannedScanMs).to.be.at.most(20);
+            finish();
+            await older;
+            // No signal comes for it now: the scans in effect find it.
+            expect(ns(await waiting)).to.deep.equal([n]);
+          } finally {
+            finish();
+            await older;
+            await other.close();
+          }
+        });
+      }
 
       it('keeps waiting through events of other types, and wakes for its own', async () => {
         const cursor = await endCursor('payment.failed');
