@@ -204,6 +204,24 @@ async function attemptTotals(base: string): Promise<{ count: number; seconds: nu
   return { count: sum('count'), seconds: sum('sum') };
 }
 
+interface CostSample {
+  statements: Map<string, number>;
+  /** CPU seconds of the service process. */
+  cpu: number;
+  at: number;
+}
+
+/** Statements per second to each database and the service's CPU between two samples. */
+function costLine(before: CostSample, after: CostSample): string {
+  const seconds = (after.at - before.at) / 1000;
+  const perSecond = (database: string) => ((after.statements.get(database) ?? 0) - (before.statements.get(database) ?? 0)) / seconds;
+  const statements =
+    after.statements.size === 0
+      ? 'statements not counted by this build'
+      : `${perSecond('source').toFixed(1)} statements/s to the CRM, ${perSecond('store').toFixed(1)} statements/s to the store`;
+  return `${statements}, CPU ${((100 * (after.cpu - before.cpu)) / seconds).toFixed(1)}% of one core`;
+}
+
 async function startService(configFile: string, base: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_ARGS, MAIN, 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = performance.now() + 60_000;
@@ -271,15 +289,9 @@ export async function run(): Promise<void> {
     const before = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
     await sleep(IDLE_SECONDS * 1000);
     const after = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
-    const idleSeconds = (after.at - before.at) / 1000;
-    const perSecond = (database: string) => ((after.statements.get(database) ?? 0) - (before.statements.get(database) ?? 0)) / idleSeconds;
     const lines: string[] = [];
-    const statements =
-      after.statements.size === 0
-        ? 'statements not counted by this build'
-        : `${perSecond('source').toFixed(1)} statements/s to the CRM, ${perSecond('store').toFixed(1)} statements/s to the store`;
     lines.push(
-      `idle (${idleSeconds.toFixed(0)} s): ${statements}, CPU ${((100 * (after.cpu - before.cpu)) / idleSeconds).toFixed(1)}% of one core (goal < 2%, <= ~20 statements/s to the CRM)`,
+      `idle (${((after.at - before.at) / 1000).toFixed(0)} s): ${costLine(before, after)} (goal < 2%, <= ~20 statements/s to the CRM)`,
     );
 
     crm = new pg.Pool({ connectionString: crmDb.url, max: 8 });
@@ -287,7 +299,9 @@ export async function run(): Promise<void> {
     await sleep(500);
     for (const { rate, seconds } of PHASES) {
       const attemptsBefore = await attemptTotals(base);
+      const busyBefore = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
       const { commits, achieved } = await writeSteadily(crm, rate, seconds);
+      const busyAfter = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
       const [webhooks] = await waitForArrivals(commits, [receiver.arrivals, async () => polled], 30_000);
       const attemptsAfter = await attemptTotals(base);
       const requests = attemptsAfter.count - attemptsBefore.count;
@@ -298,6 +312,7 @@ export async function run(): Promise<void> {
       lines.push(`${rate} commits/s (${commits.size.toLocaleString('en-US')} commits, achieved ${achieved.toFixed(0)}/s):`);
       lines.push(`  commit → webhook received:   ${percentiles(hook.values)}${trend(hook.values)}${missing(hook.missing)}`);
       lines.push(`  webhook requests: ${requests.toLocaleString('en-US')}, mean ${requestMs.toFixed(1)} ms from send to answer`);
+      lines.push(`  while writing: ${costLine(busyBefore, busyAfter)}`);
       lines.push(`  commit → long poll answered: ${percentiles(poll.values)}${trend(poll.values)}${missing(poll.missing)}`);
       await sleep(1500);
     }
