@@ -186,11 +186,18 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function statementTotals(base: string): Promise<Map<string, number>> {
+/**
+ * Statements sent to each database so far, and the event loop's delay since the last scrape
+ * (prom-client resets its monitor on each scrape).
+ */
+async function sample(base: string, pid: number): Promise<CostSample> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const totals = new Map<string, number>();
-  for (const match of text.matchAll(/^outbox_db_statements_total\{database="(\w+)"\} (\d+)$/gm)) totals.set(match[1]!, Number(match[2]));
-  return totals;
+  const statements = new Map<string, number>();
+  for (const match of text.matchAll(/^outbox_db_statements_total\{database="(\w+)"\} (\d+)$/gm))
+    statements.set(match[1]!, Number(match[2]));
+  const gauge = (name: string) =>
+    Number(text.match(new RegExp(`^outbox_nodejs_eventloop_lag_${name}_seconds ([\\d.e+-]+)$`, 'm'))?.[1] ?? NaN);
+  return { statements, loopP99Ms: 1000 * gauge('p99'), loopMaxMs: 1000 * gauge('max'), cpu: cpuSeconds(pid), at: performance.now() };
 }
 
 /** Webhook requests answered so far and their summed duration (the service's own histogram). */
@@ -206,6 +213,9 @@ async function attemptTotals(base: string): Promise<{ count: number; seconds: nu
 
 interface CostSample {
   statements: Map<string, number>;
+  /** The event loop's delay since the scrape before. */
+  loopP99Ms: number;
+  loopMaxMs: number;
   /** CPU seconds of the service process. */
   cpu: number;
   at: number;
@@ -219,7 +229,10 @@ function costLine(before: CostSample, after: CostSample): string {
     after.statements.size === 0
       ? 'statements not counted by this build'
       : `${perSecond('source').toFixed(1)} statements/s to the CRM, ${perSecond('store').toFixed(1)} statements/s to the store`;
-  return `${statements}, CPU ${((100 * (after.cpu - before.cpu)) / seconds).toFixed(1)}% of one core`;
+  const loop = Number.isNaN(after.loopP99Ms)
+    ? ''
+    : `, event loop delay p99 ${after.loopP99Ms.toFixed(0)} ms (max ${after.loopMaxMs.toFixed(0)})`;
+  return `${statements}, CPU ${((100 * (after.cpu - before.cpu)) / seconds).toFixed(1)}% of one core${loop}`;
 }
 
 async function startService(configFile: string, base: string): Promise<ChildProcess> {
@@ -286,9 +299,9 @@ export async function run(): Promise<void> {
 
     // Idle: let the first passes set the watermarks and the polls back off, then measure.
     await sleep(3000);
-    const before = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
+    const before = await sample(base, child.pid!);
     await sleep(IDLE_SECONDS * 1000);
-    const after = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
+    const after = await sample(base, child.pid!);
     const lines: string[] = [];
     lines.push(
       `idle (${((after.at - before.at) / 1000).toFixed(0)} s): ${costLine(before, after)} (goal < 2%, <= ~20 statements/s to the CRM)`,
@@ -299,9 +312,9 @@ export async function run(): Promise<void> {
     await sleep(500);
     for (const { rate, seconds } of PHASES) {
       const attemptsBefore = await attemptTotals(base);
-      const busyBefore = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
+      const busyBefore = await sample(base, child.pid!);
       const { commits, achieved } = await writeSteadily(crm, rate, seconds);
-      const busyAfter = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
+      const busyAfter = await sample(base, child.pid!);
       const [webhooks] = await waitForArrivals(commits, [receiver.arrivals, async () => polled], 30_000);
       const attemptsAfter = await attemptTotals(base);
       const requests = attemptsAfter.count - attemptsBefore.count;
