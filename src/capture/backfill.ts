@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { chunks, IDS_PER_STATEMENT } from '../db/chunks.js';
 import { appendEvents, type DeliverTo } from '../outbox/append-events.js';
 import type { EventType } from '../outbox/event-types.js';
 import { buildEvents, maxKey, readKeyRange } from './engine.js';
@@ -45,12 +46,12 @@ export async function backfill(
         const objectTypes = KEYED_EVENTS.filter((d) => d.source === object).map((d) => d.type);
         const existing = new Set<string>();
         const keys = [...new Set(events.map((e) => e.sourceKey))];
-        for (let i = 0; i < keys.length; i += 1000) {
+        for (const part of chunks(keys, IDS_PER_STATEMENT)) {
           const found = await trx
             .selectFrom('integration.OutboxEvent')
             .select('SourceKey')
             .where('EventType', 'in', objectTypes)
-            .where('SourceKey', 'in', keys.slice(i, i + 1000))
+            .where('SourceKey', 'in', part)
             .execute();
           found.forEach((f) => existing.add(f.SourceKey));
         }

@@ -45,6 +45,12 @@ export interface SqlDialect {
    * answers false at once when another session holds it.
    */
   lockForTransaction(trx: Trx, resource: string, wait: boolean): Promise<boolean>;
+  /**
+   * Bounds an UPDATE or DELETE to `rows` rows where one statement's row locks would escalate to a
+   * table lock (UPDATE TOP (n) on SQL Server); PostgreSQL never escalates, and leaves it whole.
+   * Run it with inRounds (src/db/chunks.ts).
+   */
+  boundWrite<Q extends { top(rows: number): Q }>(query: Q, rows: number): Q;
   /** Inserts one row and returns its identity (RETURNING on PostgreSQL, OUTPUT on SQL Server). */
   insertReturningId<T extends keyof Tables & string>(
     db: Db | Trx,

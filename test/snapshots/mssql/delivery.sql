@@ -49,11 +49,11 @@ select "SubscriptionId" from "integration"."WebhookSubscription" where "Subscrip
 -- parameter types: number, boolean, Date
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
 -- parameter types: string, string, Date, null, null, number, string
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
 -- parameter types: string, string, Date, null, null, number, string
 COMMIT TRANSACTION;
 
@@ -69,7 +69,7 @@ update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "
 BEGIN TRANSACTION;
 select "EventTypes", "Enabled" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
-update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5 where "SubscriptionId" = @6 and "Status" in (@7, @8) and "EventId" in (select "EventId" from "integration"."OutboxEvent" where "CreatedUtc" >= @9);
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5 where "SubscriptionId" = @6 and "Status" in (@7, @8) and "EventId" in (select "EventId" from "integration"."OutboxEvent" where "CreatedUtc" >= @9);
 -- parameter types: string, number, Date, Date, null, number, string, string, Date
 select top(5000) "EventId" from "integration"."OutboxEvent" where "EventId" > @1 and "CreatedUtc" >= @2 and "EventType" in (@3, @4) order by "EventId";
 -- parameter types: number, Date, string, string

@@ -1,19 +1,15 @@
 import { sql } from 'kysely';
 import type { CaptureDialect } from '../../../capture/capture-dialect.js';
+import { chunks, ROWS_PER_WRITE } from '../../chunks.js';
 import { utcStoreText } from '../../wall-clock.js';
-
-/** SQL Server tries to escalate to a table lock at 5,000 locks in one statement. */
-const GAP_RANGES_PER_INSERT = 2000;
 
 export const mssqlCapture: CaptureDialect = {
   first: (query, n) => query.top(n) as typeof query,
 
   async insertGapRanges(trx, sourceName, ranges) {
-    // One JSON parameter per statement, at most GAP_RANGES_PER_INSERT rows: below lock escalation.
-    for (let i = 0; i < ranges.length; i += GAP_RANGES_PER_INSERT) {
-      const json = JSON.stringify(
-        ranges.slice(i, i + GAP_RANGES_PER_INSERT).map((r) => ({ f: r.first, l: r.last, s: utcStoreText(r.seenUtc) })),
-      );
+    // One JSON parameter per statement, at most ROWS_PER_WRITE rows: below lock escalation.
+    for (const part of chunks(ranges, ROWS_PER_WRITE)) {
+      const json = JSON.stringify(part.map((r) => ({ f: r.first, l: r.last, s: utcStoreText(r.seenUtc) })));
       await sql`
         INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
         SELECT ${sourceName}, r.f, r.l, CAST(r.s AS datetime2(3))

@@ -20,6 +20,7 @@ export const mssqlDialect: SqlDialect = {
   delivery: mssqlDelivery,
 
   lockForTransaction: (trx, resource, wait) => getAppLock(trx, resource, wait),
+  boundWrite: (query, rows) => query.top(rows),
 
   async insertReturningId(db, table, values, idColumn) {
     const row = await db

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { OutboxDialect } from '../../../outbox/outbox-dialect.js';
+import { ROWS_PER_WRITE } from '../../chunks.js';
 import { outputRows } from './output-rows.js';
 
 export const mssqlOutbox: OutboxDialect = {
-  // Well below the 5,000 locks at which SQL Server escalates one statement's row locks to a
-  // table lock, which would block the API's readers for the rest of the capture transaction.
-  // https://learn.microsoft.com/sql/relational-databases/sql-server-transaction-locking-and-row-versioning-guide#lock-escalation
-  eventsPerStatement: 2000,
+  // Below lock escalation (see ROWS_PER_WRITE), which would block the API's readers for the rest
+  // of the capture transaction; a fan-out of these events to many subscriptions is cut the same way.
+  eventsPerStatement: ROWS_PER_WRITE,
+  deliveriesPerStatement: ROWS_PER_WRITE,
 
   async insertEvents(trx, companyId, rows) {
     // One nvarchar(max) JSON parameter opened with OPENJSON (SQL Server 2016+): a set-based

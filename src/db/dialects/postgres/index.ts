@@ -28,6 +28,8 @@ export const postgresDialect: SqlDialect = {
     return result.rows[0]?.locked === true;
   },
 
+  boundWrite: (query) => query,
+
   async insertReturningId(db, table, values, idColumn) {
     const row = await db
       .insertInto(table)
