@@ -112,7 +112,7 @@ export async function cancelPendingDeliveries(
       .updateTable('integration.WebhookDelivery')
       .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now, LeaseOwner: null, LeaseExpiresUtc: null })
       .where('SubscriptionId', '=', subscriptionId)
-      .where('Status', '=', 'pending'),
+      .where('Status', '=', dialect.deliveryStatus('pending')),
   );
 }
 
@@ -124,7 +124,7 @@ export async function renewLeases(store: Database, owner: string, deliveryIds: r
       .set({ LeaseExpiresUtc: until, NextAttemptUtc: until })
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
   }
 }
@@ -141,7 +141,7 @@ export async function leasedDeliveries(store: Database, owner: string, deliveryI
       .select('DeliveryId')
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
     for (const row of rows) leased.add(Number(row.DeliveryId));
   }
@@ -156,7 +156,7 @@ export async function releaseLeases(store: Database, owner: string, deliveryIds:
       .set({ LeaseOwner: null, LeaseExpiresUtc: null, NextAttemptUtc: due })
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
   }
 }

@@ -59,8 +59,8 @@ select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled",
 -- parameter types: number
 update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
 -- parameter types: string, string, string, boolean, null, null, Date, number
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
+-- parameter types: string, string, Date, null, null, number
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;
@@ -87,6 +87,5 @@ select "SubscriptionId" from "integration"."WebhookDelivery" where "DeliveryId" 
 -- parameter types: number
 select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";
 -- parameter types: number
-select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
--- parameter types: string
+select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = N'pending';
 

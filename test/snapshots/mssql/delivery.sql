@@ -49,19 +49,19 @@ select "SubscriptionId" from "integration"."WebhookSubscription" where "Subscrip
 -- parameter types: number, boolean, Date
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
+-- parameter types: string, string, Date, null, null, number
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
+-- parameter types: string, string, Date, null, null, number
 COMMIT TRANSACTION;
 
 -- == dispatcher: renew and release leases ==
-update "integration"."WebhookDelivery" set "LeaseExpiresUtc" = @1, "NextAttemptUtc" = @2 where "DeliveryId" in (@3, @4) and "LeaseOwner" = @5 and "Status" = @6;
--- parameter types: Date, Date, number, number, string, string
-update "integration"."WebhookDelivery" set "LeaseOwner" = @1, "LeaseExpiresUtc" = @2, "NextAttemptUtc" = @3 where "DeliveryId" in (@4) and "LeaseOwner" = @5 and "Status" = @6;
--- parameter types: null, null, Date, number, string, string
+update "integration"."WebhookDelivery" set "LeaseExpiresUtc" = @1, "NextAttemptUtc" = @2 where "DeliveryId" in (@3, @4) and "LeaseOwner" = @5 and "Status" = N'pending';
+-- parameter types: Date, Date, number, number, string
+update "integration"."WebhookDelivery" set "LeaseOwner" = @1, "LeaseExpiresUtc" = @2, "NextAttemptUtc" = @3 where "DeliveryId" in (@4) and "LeaseOwner" = @5 and "Status" = N'pending';
+-- parameter types: null, null, Date, number, string
 
 -- == outbox deliveries resend / recover ==
 update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5, "LeaseOwner" = @6, "LeaseExpiresUtc" = @7 where "DeliveryId" = @8;

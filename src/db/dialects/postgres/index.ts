@@ -29,6 +29,8 @@ export const postgresDialect: SqlDialect = {
   },
 
   boundWrite: (query) => query,
+  // A partial index matches a parameter here too (custom plans); a literal costs nothing.
+  deliveryStatus: (status) => sql.lit(status),
 
   async insertReturningId(db, table, values, idColumn) {
     const row = await db
