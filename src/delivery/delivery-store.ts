@@ -1,4 +1,4 @@
-import { chunks, IDS_PER_STATEMENT, writeInRounds } from '../db/chunks.js';
+import { chunks, IDS_PER_STATEMENT, inRounds, ROWS_PER_WRITE, writeInRounds } from '../db/chunks.js';
 import type { Database } from '../db/connect.js';
 import type { Db, SqlDialect, Trx } from '../db/dialect.js';
 import { queueDeliveries } from '../outbox/append-events.js';
@@ -106,14 +106,7 @@ export async function cancelPendingDeliveries(
   reason: string,
   now: Date,
 ): Promise<number> {
-  return writeInRounds(
-    dialect,
-    db
-      .updateTable('integration.WebhookDelivery')
-      .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now, LeaseOwner: null, LeaseExpiresUtc: null })
-      .where('SubscriptionId', '=', subscriptionId)
-      .where('Status', '=', dialect.deliveryStatus('pending')),
-  );
+  return inRounds(ROWS_PER_WRITE, () => dialect.delivery.cancelPending(db, subscriptionId, reason.slice(0, 200), now, ROWS_PER_WRITE));
 }
 
 /** Keeps held deliveries leased while they wait in this process's queues. */

@@ -102,7 +102,7 @@ describe(`SQL Server: no statement touches more than ${ROWS_PER_WRITE} rows (loc
       if (/^update/i.test(s.sql.trim())) return requeue();
       if (/^select top\(\d+\) "EventId"/.test(s.sql.trim()))
         return pages++ === 0 ? Array.from({ length: 5000 }, (_, i) => ({ EventId: i + 1 })) : [];
-      if (s.sql.includes('INSERT INTO integration.WebhookDelivery')) return (jsonRows(s)[0] as unknown[]).map(() => ({}));
+      if (s.sql.includes('INSERT INTO integration.WebhookDelivery')) return [{ inserted: (jsonRows(s)[0] as unknown[]).length }];
       return [];
     };
     const { database, statements } = recordingMssqlDatabase(respond);

@@ -59,8 +59,14 @@ select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled",
 -- parameter types: number
 update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
 -- parameter types: string, string, string, boolean, null, null, Date, number
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
--- parameter types: string, string, Date, null, null, number
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;

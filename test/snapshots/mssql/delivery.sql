@@ -49,12 +49,24 @@ select "SubscriptionId" from "integration"."WebhookSubscription" where "Subscrip
 -- parameter types: number, boolean, Date
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
--- parameter types: string, string, Date, null, null, number
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = N'pending';
--- parameter types: string, string, Date, null, null, number
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 COMMIT TRANSACTION;
 
 -- == dispatcher: renew and release leases ==
@@ -73,13 +85,34 @@ update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "AttemptCoun
 -- parameter types: string, number, Date, Date, null, number, string, string, Date
 select top(5000) "EventId" from "integration"."OutboxEvent" where "EventId" > @1 and "CreatedUtc" >= @2 and "EventType" in (@3, @4) order by "EventId";
 -- parameter types: number, Date, string, string
-INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
-      SELECT d.e, d.s, @1
-      FROM OPENJSON(@2) WITH (e bigint '$.e', s bigint '$.s') AS d
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.WebhookDelivery AS w WITH (UPDLOCK, HOLDLOCK)
-        WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
--- parameter types: Date, string
+DECLARE @rows nvarchar(max) = @1;
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
+      SELECT d.e, d.s, @2
+      FROM OPENJSON(@rows) WITH (e bigint '$.e', s bigint '$.s') AS d
+      WHERE NOT EXISTS (SELECT 1 FROM integration.WebhookDelivery AS w WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT @inserted AS inserted;;
+-- parameter types: string, Date
 select top(5000) "EventId" from "integration"."OutboxEvent" where "EventId" > @1 and "CreatedUtc" >= @2 and "EventType" in (@3, @4) order by "EventId";
 -- parameter types: number, Date, string, string
 COMMIT TRANSACTION;

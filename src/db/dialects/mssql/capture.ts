@@ -19,7 +19,8 @@ export const mssqlCapture: CaptureDialect = {
 
   async upsertInvoiceStatuses(trx, rows) {
     // An UPDATE then an INSERT of the rest rather than MERGE, whose concurrency bugs are
-    // documented; the caller holds the invoice-status lock, so no one else writes these rows.
+    // documented; the caller holds the invoice-status lock, so no one else writes these rows and
+    // the existence probe needs no range lock (HOLDLOCK would hold one to commit).
     const json = JSON.stringify(rows);
     await sql`
       UPDATE s SET s.Status = r.s, s.Version = r.v, s.SeenUtc = SYSUTCDATETIME()
@@ -29,6 +30,6 @@ export const mssqlCapture: CaptureDialect = {
       INSERT INTO integration.CaptureInvoiceStatus (InvoiceID, Status, Version)
       SELECT r.i, r.s, r.v
       FROM OPENJSON(${json}) WITH (i bigint '$.i', s nvarchar(20) '$.s', v int '$.v') AS r
-      WHERE NOT EXISTS (SELECT 1 FROM integration.CaptureInvoiceStatus AS s WITH (UPDLOCK, HOLDLOCK) WHERE s.InvoiceID = r.i)`.execute(trx);
+      WHERE NOT EXISTS (SELECT 1 FROM integration.CaptureInvoiceStatus AS s WHERE s.InvoiceID = r.i)`.execute(trx);
   },
 };
