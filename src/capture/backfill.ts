@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { chunks, IDS_PER_STATEMENT } from '../db/chunks.js';
 import { appendEvents, type DeliverTo } from '../outbox/append-events.js';
 import type { EventType } from '../outbox/event-types.js';
-import { buildEvents, maxKey, readKeyRange } from './engine.js';
+import { buildEvents, captureLock, maxKey, readKeyRange } from './engine.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { type CaptureContext, sourceReader } from './options.js';
 import type { SourceObject } from './source-object.js';
@@ -38,6 +39,10 @@ export async function backfill(
     let next = state.next;
     for (;;) {
       const page = await ctx.store.db.transaction().execute(async (trx) => {
+        // The object's capture lock, as a capture cycle takes it: a row the live capture is
+        // writing (under another of the object's types, say) is committed before this page
+        // looks for what exists, and the two never write one row's event twice.
+        await ctx.store.dialect.lockForTransaction(trx, captureLock(object), true);
         const reader = sourceReader(ctx, trx);
         const rows = await readKeyRange(ctx, reader, object, next, ctx.batchSize, state.end);
         if (rows.length === 0) return { rows: 0, last: next };
@@ -45,12 +50,12 @@ export async function backfill(
         const objectTypes = KEYED_EVENTS.filter((d) => d.source === object).map((d) => d.type);
         const existing = new Set<string>();
         const keys = [...new Set(events.map((e) => e.sourceKey))];
-        for (let i = 0; i < keys.length; i += 1000) {
+        for (const part of chunks(keys, IDS_PER_STATEMENT)) {
           const found = await trx
             .selectFrom('integration.OutboxEvent')
             .select('SourceKey')
             .where('EventType', 'in', objectTypes)
-            .where('SourceKey', 'in', keys.slice(i, i + 1000))
+            .where('SourceKey', 'in', part)
             .execute();
           found.forEach((f) => existing.add(f.SourceKey));
         }

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../service/component.js';
-import { isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import { isLockTimeout, isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import { BlockedObjects } from './blocked-objects.js';
 import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
 import { captureCycle, type CycleGaps } from './engine.js';
 import { keyCount } from './gap-ranges.js';
@@ -66,12 +67,15 @@ export class CaptureLoop implements Component {
   #schedule: AdaptiveDelay | undefined;
   /** Objects whose last cycle left keys pending: each tick cycles them until the keys show up or expire. */
   readonly #gapped = new Set<SourceObject>();
+  readonly #blocked: BlockedObjects;
 
   constructor(
     private readonly ctx: CaptureContext,
     private readonly options: CaptureLoopOptions,
     private readonly metrics: CaptureMetrics = noCaptureMetrics,
-  ) {}
+  ) {
+    this.#blocked = new BlockedObjects(ctx.logger, this.name);
+  }
 
   async start(): Promise<void> {
     this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
@@ -118,6 +122,10 @@ export class CaptureLoop implements Component {
       newest = await newestKeys(this.ctx.source.db, SOURCE_OBJECTS);
       this.#lastProbeError = undefined;
     } catch (error) {
+      // A lock held on one object's table (a schema change, or on SQL Server an uncommitted row
+      // at its newest key) must not stop the others: read every object, as a full pass does;
+      // the blocked one says so itself.
+      if (isLockTimeout(error)) return this.#pass(SOURCE_OBJECTS);
       if (this.#outage && isTransientDatabaseError(error)) {
         this.#retryDelayMs = this.#outage.failed(error);
         return { written: 0, rows: 0, locked: [] };
@@ -145,10 +153,12 @@ export class CaptureLoop implements Component {
     const locked: SourceObject[] = [];
     const tally = new PassTally(this.metrics);
     for (const object of objects) {
+      if (this.#blocked.waiting(object)) continue;
       for (;;) {
         if (this.#stopping) return { written, rows, locked };
         try {
           const result = await captureCycle(this.ctx, object, KEYED_EVENTS);
+          this.#blocked.captured(object);
           if (result.status === 'started') {
             this.ctx.logger.info(`${object.name}: capture starts after key ${result.lastKey} (nothing older is emitted)`, {
               component: this.name,
@@ -167,6 +177,12 @@ export class CaptureLoop implements Component {
           if (result.appended.some((appended) => appended.inserted > 0)) this.options.onAppended?.();
           if (!result.full) break;
         } catch (error) {
+          // A lock held on this object's rows (an open CRM transaction) blocks this object only:
+          // it backs off and the pass goes on; the cycle rolled back, so nothing is lost.
+          if (isLockTimeout(error)) {
+            this.#blocked.timedOut(object, error);
+            break;
+          }
           // A database that went away fails every object alike: log the outage once, back off,
           // and try the whole pass again; the failed cycle rolled back, so nothing is lost.
           if (this.#outage && isTransientDatabaseError(error)) {

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../db/timeouts.js';
 import { networkProblem } from '../delivery/address-guard.js';
 import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
 
@@ -39,6 +40,8 @@ export const configSchema = z.strictObject({
       url: databaseUrl.default('pglite:./data/store'),
       connectTimeoutMs: positiveMs.default(15000),
       poolMax: z.number().int().min(1).max(200).default(10),
+      lockTimeoutMs: positiveMs.default(DEFAULT_LOCK_TIMEOUT_MS),
+      requestTimeoutMs: positiveMs.default(DEFAULT_REQUEST_TIMEOUT_MS),
     })
     .prefault({}),
   source: z
@@ -48,6 +51,8 @@ export const configSchema = z.strictObject({
       timezone: timeZone.default('UTC'),
       connectTimeoutMs: positiveMs.default(15000),
       poolMax: z.number().int().min(1).max(200).default(4),
+      lockTimeoutMs: positiveMs.default(DEFAULT_LOCK_TIMEOUT_MS),
+      requestTimeoutMs: positiveMs.default(DEFAULT_REQUEST_TIMEOUT_MS),
     })
     .prefault({}),
   http: z

@@ -1,10 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { DoctorDialect } from '../doctor/doctor-dialect.js';
 import type { ApiDialect } from '../api/api-dialect.js';
 import type { CaptureDialect } from '../capture/capture-dialect.js';
 import type { DeliveryDialect } from '../delivery/delivery-dialect.js';
 import type { OutboxDialect } from '../outbox/outbox-dialect.js';
 import type { RetentionDialect } from '../retention/retention-dialect.js';
+import type { DeliveryStatus } from './store-tables.js';
 import type { Tables } from './tables.js';
 
 export type DialectName = 'postgres' | 'mssql';
@@ -45,6 +46,18 @@ export interface SqlDialect {
    * answers false at once when another session holds it.
    */
   lockForTransaction(trx: Trx, resource: string, wait: boolean): Promise<boolean>;
+  /**
+   * Bounds an UPDATE or DELETE to `rows` rows where one statement's row locks would escalate to a
+   * table lock (UPDATE TOP (n) on SQL Server); PostgreSQL never escalates, and leaves it whole.
+   * Run it with inRounds (src/db/chunks.ts).
+   */
+  boundWrite<Q extends { top(rows: number): Q }>(query: Q, rows: number): Q;
+  /**
+   * A delivery status written into the statement as a literal. SQL Server uses a filtered index
+   * (WHERE Status = N'pending') only for a predicate it can match at compile time, never for a
+   * parameter: compared with a parameter, queue counts and cancels scan the table.
+   */
+  deliveryStatus(status: DeliveryStatus): RawBuilder<DeliveryStatus>;
   /** Inserts one row and returns its identity (RETURNING on PostgreSQL, OUTPUT on SQL Server). */
   insertReturningId<T extends keyof Tables & string>(
     db: Db | Trx,

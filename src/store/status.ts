@@ -52,14 +52,14 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
   const deliveries = await db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => [
-      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'pending' THEN 1 ELSE 0 END`).as('pending'),
-      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'failed' THEN 1 ELSE 0 END`).as('failed'),
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = ${store.dialect.deliveryStatus('pending')} THEN 1 ELSE 0 END`).as('pending'),
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = ${store.dialect.deliveryStatus('failed')} THEN 1 ELSE 0 END`).as('failed'),
     ])
     .executeTakeFirstOrThrow();
   const oldestDue = await db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => eb.fn.min('NextAttemptUtc').as('due'))
-    .where('Status', '=', 'pending')
+    .where('Status', '=', store.dialect.deliveryStatus('pending'))
     .executeTakeFirstOrThrow();
   const newestCreated = iso(newest?.CreatedUtc);
   return {

@@ -27,8 +27,7 @@ select top(100) "SubscriptionId", "Url", "Description", "Enabled", "DisabledReas
 -- parameter types: boolean
 select "SubscriptionId", count(*) as "n" from "integration"."DeliveryAttempt" where "AttemptedUtc" >= @1 and "SubscriptionId" in (@2) and ("HttpStatus" is null or "HttpStatus" < @3 or "HttpStatus" >= @4) group by "SubscriptionId";
 -- parameter types: Date, number, number, number
-select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
--- parameter types: string
+select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = N'pending';
 
 -- == portal events: newest first with every filter, the next page, one event ==
 select top(51) "EventId", "EventType", "SourceKey", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" order by "EventId" desc;

@@ -8,6 +8,7 @@ import { mssqlDelivery } from './delivery.js';
 import { mssqlOutbox } from './outbox.js';
 import { mssqlRetention } from './retention.js';
 import { getAppLock } from './applock.js';
+import { statusLiteral } from './status-literal.js';
 
 export const mssqlDialect: SqlDialect = {
   name: 'mssql',
@@ -20,6 +21,8 @@ export const mssqlDialect: SqlDialect = {
   delivery: mssqlDelivery,
 
   lockForTransaction: (trx, resource, wait) => getAppLock(trx, resource, wait),
+  boundWrite: (query, rows) => query.top(rows),
+  deliveryStatus: statusLiteral,
 
   async insertReturningId(db, table, values, idColumn) {
     const row = await db
