@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { appendEvents, type DeliverTo } from '../outbox/append-events.js';
+import { BACKFILL_METADATA } from '../outbox/backfill-marker.js';
 import type { EventType } from '../outbox/event-types.js';
 import { buildEvents, maxKey, readKeyRange } from './engine.js';
 import { KEYED_EVENTS } from './events/index.js';
@@ -41,7 +42,7 @@ export async function backfill(
         const reader = sourceReader(ctx, trx);
         const rows = await readKeyRange(ctx, reader, object, next, ctx.batchSize, state.end);
         if (rows.length === 0) return { rows: 0, last: next };
-        const events = buildEvents(object, mine, rows, ctx.zone, { backfill: true });
+        const events = buildEvents(object, mine, rows, ctx.zone, BACKFILL_METADATA);
         const objectTypes = KEYED_EVENTS.filter((d) => d.source === object).map((d) => d.type);
         const existing = new Set<string>();
         const keys = [...new Set(events.map((e) => e.sourceKey))];
