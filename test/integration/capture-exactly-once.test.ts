@@ -183,10 +183,10 @@ describeEachDialect(
       const ctx = testCaptureContext(suite.db, { zone: 'America/New_York' });
       const start = await maxClientId(suite.db);
       const cases: [string, string][] = [
-        ['2026-03-08 01:30:00', '2026-03-08T06:30:00Z'], // EST, UTC-5, before spring forward
-        ['2026-03-08 03:30:00', '2026-03-08T07:30:00Z'], // EDT, UTC-4, after
-        ['2026-11-01 00:30:00', '2026-11-01T04:30:00Z'], // EDT before fall back
-        ['2026-11-01 02:30:00', '2026-11-01T07:30:00Z'], // EST after
+        ['2026-03-08 01:30:00', '2026-03-08T06:30:00.000Z'], // EST, UTC-5, before spring forward
+        ['2026-03-08 03:30:00', '2026-03-08T07:30:00.000Z'], // EDT, UTC-4, after
+        ['2026-11-01 00:30:00', '2026-11-01T04:30:00.000Z'], // EDT before fall back
+        ['2026-11-01 02:30:00', '2026-11-01T07:30:00.000Z'], // EST after
         ['2026-07-04 12:00:00.250', '2026-07-04T16:00:00.250Z'],
       ];
       for (const [local] of cases) await newClient(suite.db.db, 'Dst', local).execute();
