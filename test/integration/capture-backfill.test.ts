@@ -2,24 +2,14 @@ import { expect } from 'chai';
 import { backfill } from '../../src/capture/backfill.js';
 import { ENVELOPE_COLUMNS, toEnvelope } from '../../src/outbox/envelope.js';
 import { eventsOf, captureAll, testCaptureContext } from '../support/capture.js';
+import { clientRow } from '../support/crm-rows.js';
 import { describeEachDialect } from '../support/databases.js';
 import type { Database } from '../../src/db/connect.js';
 
-/** A CRM client row with status 42 (a client, not a lead) created at the CRM's local time given. */
 const addClient = (db: Database, firstName: string, lastName: string, created: string) =>
   db.db
     .insertInto('dbo.Client')
-    .values({
-      FirstName: firstName,
-      LastName: lastName,
-      Email: null,
-      Phone: null,
-      StatusID: 42,
-      EmployeeID: 7,
-      AffiliateID: null,
-      LeadSource: null,
-      CreatedDate: created,
-    })
+    .values(clientRow(firstName, lastName, created))
     .execute();
 
 /** Drops every event and delivery, so rows captured live read as history never emitted. */

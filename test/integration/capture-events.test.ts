@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Database } from '../../src/db/connect.js';
 import { captureAll, eventsOf, testCaptureContext } from '../support/capture.js';
+import { employeeRow } from '../support/crm-rows.js';
 import { describeEachDialect } from '../support/databases.js';
 
 /** The sample payloads of the event catalog the CRM team published, ids aside. */
@@ -174,19 +175,7 @@ describeEachDialect(
         },
         'EmployeeID',
       );
-      await db.db
-        .insertInto('dbo.Employee')
-        .values({
-          FullName: 'Not An Affiliate',
-          Email: null,
-          Phone: null,
-          TeamRoleID: 1,
-          IsActive: true,
-          IsApprovedAffiliate: false,
-          AffiliateCode: null,
-          CreatedDate: '2026-01-28 13:21:00',
-        })
-        .execute();
+      await db.db.insertInto('dbo.Employee').values(employeeRow('Not An Affiliate', '2026-01-28 13:21:00')).execute();
       ids['doc'] = await db.dialect.insertReturningId(
         db.db,
         'dbo.ClientDoc',
