@@ -91,12 +91,15 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
     }
     if (source) {
       if (separateSource) await tls('source', source, results);
-      await privileges(
-        'source',
-        source,
-        SOURCE_OBJECTS.map((object) => [object, ['SELECT']] as const),
-        results,
-      );
+      const present = await sourceObjects(source, results);
+      if (present.length > 0) {
+        await privileges(
+          'source',
+          source,
+          present.map((object) => [object, ['SELECT']] as const),
+          results,
+        );
+      }
       await timeZoneCheck(source, config.source.timezone, now, results);
     } else {
       results.push({
@@ -198,6 +201,29 @@ async function migrationRights(store: Database, pending: number, results: CheckR
           fix: "have a DBA run 'outbox migrate --print' (or 'outbox migrate' with a login that may), then start with 'outbox run --no-migrate'",
         }),
   });
+}
+
+/**
+ * The CRM objects capture reads that this database has; the missing ones are one failed check
+ * (no GRANT fixes a missing table: the source URL names the wrong database, or the demo CRM was
+ * not created yet).
+ */
+async function sourceObjects(source: Database, results: CheckResult[]): Promise<string[]> {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const object of SOURCE_OBJECTS) {
+    ((await source.dialect.doctor.objectExists(source.db, object).catch(() => false)) ? present : missing).push(object);
+  }
+  if (missing.length > 0) {
+    const hidden = source.dialect.name === 'mssql' ? ' (or this login has no right to see them)' : '';
+    results.push({
+      name: 'source objects',
+      ok: false,
+      detail: `${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''} do not exist in this database${hidden}`,
+      fix: "point source.url at the CRM database (docs/source-contract.md lists what capture reads); for the demo CRM, 'npm start' (outbox run --demo) creates it in the store",
+    });
+  }
+  return present;
 }
 
 async function privileges(

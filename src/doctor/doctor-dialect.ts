@@ -18,6 +18,11 @@ export interface DoctorDialect {
   serverVersion(db: Db): Promise<string>;
   /** The server's clock: UTC, and its local wall clock as 'YYYY-MM-DDTHH:mm:ss'. */
   serverClock(db: Db): Promise<{ utc: Date; local: string }>;
+  /**
+   * Whether a table or view ('schema.Name') exists as far as this login can tell (SQL Server hides
+   * objects a login has no right on, so there "no" may also mean "no right").
+   */
+  objectExists(db: Db, object: string): Promise<boolean>;
   /** Whether the login holds the privilege on a table or view ('schema.Name'). */
   hasPrivilege(db: Db, object: string, privilege: TablePrivilege): Promise<boolean>;
   /** Whether the login may apply migrations: create the integration schema, or tables in it. */

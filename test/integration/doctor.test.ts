@@ -204,6 +204,10 @@ describe('outbox doctor before outbox migrate [pglite]', function () {
       expect(result.stdout).to.match(/fix: run 'outbox migrate'/);
       expect(result.stdout).to.match(/^ok\s+store rights\s+not checked table by table until the schema exists/m);
       expect(result.stdout).not.to.match(/store rights\s+missing/);
+      // No CRM in this database yet: the objects are missing, which no GRANT fixes.
+      expect(result.stdout).to.match(/^FAIL\s+source objects\s+dbo\.\w+, .* do not exist in this database/m);
+      expect(result.stdout).to.match(/fix: point source\.url at the CRM database/);
+      expect(result.stdout).not.to.match(/source rights\s+missing/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

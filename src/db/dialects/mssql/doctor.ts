@@ -22,6 +22,11 @@ export const mssqlDoctor: DoctorDialect = {
     return { utc: new Date(row?.utc ?? 0), local: (row?.local ?? '').replace(' ', 'T') };
   },
 
+  async objectExists(db, object) {
+    const result = await sql<{ ok: number }>`SELECT CASE WHEN OBJECT_ID(${object}) IS NULL THEN 0 ELSE 1 END AS ok`.execute(db);
+    return result.rows[0]?.ok === 1;
+  },
+
   async hasPrivilege(db, object, privilege) {
     // https://learn.microsoft.com/sql/t-sql/functions/has-perms-by-name-transact-sql
     const result = await sql<{ ok: number }>`SELECT HAS_PERMS_BY_NAME(${object}, N'OBJECT', ${privilege}) AS ok`.execute(db);

@@ -20,6 +20,11 @@ export const postgresDoctor: DoctorDialect = {
     return { utc: new Date(row?.utc ?? 0), local: row?.local ?? '' };
   },
 
+  async objectExists(db, object) {
+    const result = await sql<{ ok: boolean }>`SELECT to_regclass(${quoted(object)}) IS NOT NULL AS ok`.execute(db);
+    return result.rows[0]?.ok === true;
+  },
+
   async hasPrivilege(db, object, privilege) {
     const result = await sql<{ ok: boolean }>`SELECT has_table_privilege(${quoted(object)}, ${privilege}) AS ok`.execute(db);
     return result.rows[0]?.ok === true;
