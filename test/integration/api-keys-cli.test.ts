@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { hashKey } from '../../src/api/api-keys.js';
 import { call, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { skipBecause } from '../support/skip.js';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -17,8 +18,7 @@ describeEachDialect('outbox keys (CLI)', (suite) => {
     });
 
   it('creates a key printed once, stores only its hash, lists and revokes it', async function () {
-    // The CLI is another process: it needs a database server, not the in-process PGlite.
-    if (suite.dialect === 'pglite') this.skip();
+    if (suite.dialect === 'pglite') skipBecause(this, 'the CLI is another process: it needs a database server, not the in-process PGlite');
     const created = JSON.parse(
       (await cli('keys', 'create', '--name', 'zapier', '--scopes', 'events:read,integrations:write', '--json')).stdout,
     ) as { id: number; key: string };

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { skipBecause } from '../support/skip.js';
 
 describeEachDialect('integration API: rate limits per key and bucket', (suite) => {
   let api: RunningApi;
@@ -98,8 +99,8 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
   });
 
   it('never skips an event committed after a later id, nor repeats one', async function () {
-    // A second connection is needed to hold a transaction open; PGlite is one embedded connection.
-    if (suite.dialect === 'pglite') this.skip();
+    if (suite.dialect === 'pglite')
+      skipBecause(this, 'a second connection must hold a transaction open; PGlite is one embedded connection');
     const key = await keyWith(suite.db, 'events:read');
     const other = await suite.openAnother('slow-writer');
     const ev = (n: number) => ({
@@ -154,7 +155,7 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
 
 describeEachDialect('integration API: readiness when the source is down', (suite) => {
   it('answers 503 naming the source while the store is fine', async function () {
-    if (suite.dialect === 'pglite') this.skip(); // a second pool needs a server
+    if (suite.dialect === 'pglite') skipBecause(this, 'a second pool needs a database server, not the in-process PGlite');
     const source = await suite.openAnother('source');
     const api = await startApi(suite.db, {}, {}, source);
     try {

@@ -12,6 +12,7 @@ import type { Database } from '../../src/db/connect.js';
 import type { Db, Trx } from '../../src/db/dialect.js';
 import { captureAll, eventsOf, testCaptureContext } from '../support/capture.js';
 import { describeEachDialect } from '../support/databases.js';
+import { skipBecause } from '../support/skip.js';
 
 function newClient(db: Db | Trx, name: string, created = '2026-01-28 10:00:00') {
   return db.insertInto('dbo.Client').values({
@@ -69,7 +70,7 @@ describeEachDialect(
     });
 
     it('captures a row that commits after a higher id was captured (two connections), once', async function () {
-      if (suite.dialect === 'pglite') this.skip(); // one embedded connection cannot hold a transaction open beside another
+      if (suite.dialect === 'pglite') skipBecause(this, 'one embedded PGlite connection cannot hold a transaction open beside another');
       const holder = await suite.openAnother('late-writer');
       const ctx = testCaptureContext(suite.db);
       let inserted!: () => void;

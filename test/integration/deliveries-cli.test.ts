@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { describeEachDialect } from '../support/databases.js';
+import { skipBecause } from '../support/skip.js';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -27,8 +28,7 @@ describeEachDialect('outbox deliveries (CLI)', (suite) => {
     );
 
   it('resends one delivery and recovers a subscription, logged; bad input exits 2 and changes nothing', async function () {
-    // The CLI is another process: it needs a database server, not the in-process PGlite.
-    if (suite.dialect === 'pglite') this.skip();
+    if (suite.dialect === 'pglite') skipBecause(this, 'the CLI is another process: it needs a database server, not the in-process PGlite');
     // Seven processes, each with its own login: a T-SQL engine's logins are slow on a busy machine.
     this.timeout(120_000);
     const since = new Date(Date.now() - 1000);

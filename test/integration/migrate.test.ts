@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { assertSchemaCurrent, migrate, readSchemaState, SchemaError } from '../../src/store/migrate.js';
 import { listMigrationFiles, SQL_ROOT } from '../../src/store/migration-files.js';
 import { describeEachDialect } from '../support/databases.js';
+import { skipBecause } from '../support/skip.js';
 
 describeEachDialect('store migrations', (suite) => {
   it('creates every table of the integration schema and records each file with its checksum', async () => {
@@ -82,7 +83,7 @@ describeEachDialect(
   'two instances migrating a new database at once',
   (suite) => {
     it('applies each file exactly once, whichever instance gets there first', async function () {
-      if (suite.dialect === 'pglite') this.skip(); // one embedded connection: no second instance exists
+      if (suite.dialect === 'pglite') skipBecause(this, 'PGlite is one embedded connection: no second instance exists');
       const a = await suite.openAnother('a');
       const b = await suite.openAnother('b');
       const [fromA, fromB] = await Promise.all([migrate(a, silentLogger()), migrate(b, silentLogger())]);
