@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
 import { SERVER_ENGINES, useChaosRun } from './support/engines.js';
+import type { TestDialect } from '../support/databases.js';
 import { ChaosReceiver } from './support/chaos-receiver.js';
 import { CrmWriter, type RowText, sleep } from './support/crm-writer.js';
 import { scaled } from './support/scale.js';
@@ -17,7 +18,12 @@ const SHORT = [
   '\\u0000 \\ backslash \\\\ "',
 ];
 
-const EMOJI_AT_400 = `${'d'.repeat(399)}😀`;
+/**
+ * 400 characters ending in an emoji: the most a 400-character column holds. PostgreSQL counts
+ * code points (the emoji is the 400th, its second UTF-16 unit the 401st); SQL Server's nvarchar
+ * counts UTF-16 units, so there the emoji takes the 399th and 400th (401 units are refused).
+ */
+const emojiAt400 = (dialect: TestDialect): string => `${'d'.repeat(dialect === 'mssql' ? 398 : 399)}😀`;
 
 /** Long values: 4,000 characters with an emoji across the 4,000th, and more. */
 const LONG = [
@@ -27,20 +33,22 @@ const LONG = [
   `${'\u202E'.repeat(100)}${'a'.repeat(4500)}`,
 ];
 
-/** Hostile values the writer put into rows (a change that found no captured client writes none). */
-const used = new Set<string>();
-const record = (value: string): string => (used.add(value), value);
-
-const hostile: RowText = {
-  firstName: (n) => record(SHORT[n % SHORT.length]!.slice(0, 100)),
-  lastName: (n) => record(SHORT[(n + 3) % SHORT.length]!.slice(0, 100)),
-  statusNote: (n) => record(LONG[n % LONG.length]!),
-  // Description is 400 characters: the emoji is the 400th, its second UTF-16 unit the 401st.
-  description: (n) => record(n % 2 === 0 ? EMOJI_AT_400 : SHORT[n % SHORT.length]!),
-  docName: (n) => record(SHORT[(n + 1) % SHORT.length]!),
-  failureReason: (n) => record(SHORT[(n + 2) % SHORT.length]!),
-  nameSigned: (n) => record(SHORT[(n + 5) % SHORT.length]!),
-};
+/** The hostile text one run writes, remembering each value it put into a row (a change that found no captured client writes none). */
+function hostileText(dialect: TestDialect): { text: RowText; used: Set<string> } {
+  const used = new Set<string>();
+  const record = (value: string): string => (used.add(value), value);
+  const text: RowText = {
+    firstName: (n) => record(SHORT[n % SHORT.length]!.slice(0, 100)),
+    lastName: (n) => record(SHORT[(n + 3) % SHORT.length]!.slice(0, 100)),
+    statusNote: (n) => record(LONG[n % LONG.length]!),
+    // Description is 400 characters: the emoji ends it.
+    description: (n) => record(n % 2 === 0 ? emojiAt400(dialect) : SHORT[n % SHORT.length]!),
+    docName: (n) => record(SHORT[(n + 1) % SHORT.length]!),
+    failureReason: (n) => record(SHORT[(n + 2) % SHORT.length]!),
+    nameSigned: (n) => record(SHORT[(n + 5) % SHORT.length]!),
+  };
+  return { text, used };
+}
 
 /** Every string anywhere in a JSON value. */
 function strings(value: unknown, into: Set<string> = new Set()): Set<string> {
@@ -63,11 +71,12 @@ for (const dialect of SERVER_ENGINES) {
       receiver.keepRequests = true;
       const subscription = await run.subscribe(receiver, ['*']);
       await run.captureStarted();
-      const writer = new CrmWriter(run.store, run.store, hostile);
+      const { text, used } = hostileText(dialect);
+      const writer = new CrmWriter(run.store, run.store, text);
       await writer.run(scaled(110, 2_000), { lanes: 2 });
       // A status change needs a client the service has captured; on a slow start the first changes
       // find none. Go on until the boundary values have really been written (bounded).
-      const boundaryWritten = () => used.has(EMOJI_AT_400) && LONG.some((value) => used.has(value));
+      const boundaryWritten = () => used.has(emojiAt400(dialect)) && LONG.some((value) => used.has(value));
       for (let extra = 0; !boundaryWritten() && extra < 2_000; extra++) {
         await writer.change();
         if (extra % 11 === 10) await sleep(100);

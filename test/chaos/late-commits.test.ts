@@ -19,9 +19,10 @@ const range = (first: number, last: number) => Array.from({ length: last - first
 for (const dialect of SERVER_ENGINES) {
   describe(`chaos 7: late commits, rolled-back keys and identity jumps [${dialect}]`, function () {
     this.timeout(scaled(240_000, 600_000));
-    const world = useChaosRun(dialect);
+    // Registered first, so the writers' connections close before the run drops its database.
     const connections: Database[] = [];
     after(() => Promise.allSettled(connections.map((c) => c.close())));
+    const world = useChaosRun(dialect);
 
     /** Another connection to the CRM, as a second writer has. */
     async function connection(): Promise<Database> {
