@@ -63,6 +63,7 @@ export class CaptureLoop implements Component {
   /** The watermark each object was last seen at; the probe compares the source's newest key with it. */
   readonly #seenKeys = new Map<SourceObject, number>();
   #lastProbeError: string | undefined;
+  #schedule: AdaptiveDelay | undefined;
   /** Objects whose last cycle left keys pending: each tick cycles them until the keys show up or expire. */
   readonly #gapped = new Set<SourceObject>();
 
@@ -95,6 +96,11 @@ export class CaptureLoop implements Component {
     this.#wake?.();
     await this.#loop;
     await this.#reconciling;
+  }
+
+  /** The wait between probes in effect now: pollIntervalMs once the source has gone quiet. */
+  get probeDelayMs(): number | undefined {
+    return this.#schedule?.currentMs;
   }
 
   /** One pass over every object, repeating each while its batch is full. Returns the events written. */
@@ -220,6 +226,7 @@ export class CaptureLoop implements Component {
   async #run(): Promise<void> {
     const { pollIntervalMs } = this.options;
     const schedule = new AdaptiveDelay(this.options.minPollIntervalMs ?? pollIntervalMs, pollIntervalMs);
+    this.#schedule = schedule;
     let lastFullPass = -Infinity;
     while (!this.#stopping) {
       let found: PassResult;

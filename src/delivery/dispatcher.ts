@@ -127,10 +127,11 @@ export class Dispatcher implements Component {
 
   /**
    * The most deliveries held for one subscription, so a slow endpoint cannot fill the process's
-   * room while healthy ones wait.
+   * room while healthy ones wait: 20 times its requests in flight, and never more than a fifth
+   * of the process's room however many requests one subscription may have in flight.
    */
   get #backlogCap(): number {
-    return this.options.perSubscriptionInFlight * 20;
+    return Math.max(1, Math.min(this.options.perSubscriptionInFlight * 20, Math.floor(this.options.maxInFlight / 5)));
   }
 
   /** Deliveries claimed and not yet settled in the store. */

@@ -434,6 +434,27 @@ describeEachDialect('webhook delivery', (suite) => {
     }
   });
 
+  it('holds at most a fifth of its room for one subscription, however many requests may go to it at once', async () => {
+    const one = await subscribe(receiver.url);
+    const other = await subscribe(receiver.url);
+    await append(60);
+    const made = dispatcher({ options: { maxInFlight: 50, batchSize: 50, perSubscriptionInFlight: 50 } });
+    expect(await made.dispatcher.claimOnce()).to.equal(20);
+    const held = await suite.db.db
+      .selectFrom('integration.WebhookDelivery')
+      .select(['SubscriptionId', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('LeaseOwner', 'is not', null)
+      .groupBy('SubscriptionId')
+      .execute();
+    expect(held.map((row) => [Number(row.SubscriptionId), Number(row.n)]).sort()).to.deep.equal(
+      [
+        [one.subscription.id, 10],
+        [other.subscription.id, 10],
+      ].sort(),
+    );
+    await made.drain();
+  });
+
   it('two dispatchers on one store never send a delivery twice', async () => {
     await subscribe(receiver.url);
     await append(300);

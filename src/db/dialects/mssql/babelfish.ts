@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../dialect.js';
 import { getAppLock } from './applock.js';
+import { mssqlDoctor } from './doctor.js';
 import { mssqlDialect } from './index.js';
 import { insertedEvents, mssqlOutbox } from './outbox.js';
 
@@ -17,6 +18,14 @@ export const babelfishDialect: SqlDialect = {
   // ("ERRORDATA_STACK_SIZE exceeded"), resetting every connection. So it always waits: a second
   // capture instance queues for an object instead of skipping it, which changes no result.
   lockForTransaction: (trx, resource) => getAppLock(trx, resource, true),
+  doctor: {
+    ...mssqlDoctor,
+    // Babelfish reports level 120 and cannot change it, yet runs OPENJSON: the level binds nothing.
+    databaseSettings: async (db) => {
+      const settings = await mssqlDoctor.databaseSettings(db);
+      return settings && { ...settings, requiredLevel: null };
+    },
+  },
   outbox: {
     ...mssqlOutbox,
     async insertEvents(trx, companyId, rows) {

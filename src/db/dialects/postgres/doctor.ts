@@ -32,6 +32,9 @@ export const postgresDoctor: DoctorDialect = {
     return result.rows[0]?.ok === true;
   },
 
+  // No compatibility level, and readers never wait for writers (MVCC): nothing to report.
+  databaseSettings: async () => null,
+
   async encrypted(db) {
     // pg_stat_ssl answers for the server's backends; PGlite has no network and no such view.
     try {
