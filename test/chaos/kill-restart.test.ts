@@ -14,7 +14,7 @@ const between = (low: number, high: number) => low + Math.random() * (high - low
 for (const dialect of SERVER_ENGINES) {
   describe(`chaos 1: the service SIGKILLed again and again while the CRM changes [${dialect}]`, function () {
     this.timeout(scaled(240_000, 1_200_000));
-    const world = useChaosRun(dialect, true);
+    const world = useChaosRun(dialect);
 
     it('captures every change once, completes every delivery, and receivers see duplicates only from cut leases', async () => {
       const run = world();
