@@ -183,6 +183,9 @@ export class Dispatcher implements Component {
     const perSubscription = new Map<number, number>();
     for (const [id, count] of this.#heldPerSubscription) perSubscription.set(id, Math.max(0, this.#backlogCap - count));
     for (const id of this.#circuits.blocked()) perSubscription.set(id, 0);
+    // A paused endpoint gets its one probe; claiming its backlog would only churn leases (claimed,
+    // then given back unsent) and hold up the claims of healthy endpoints.
+    for (const id of this.#circuits.probing()) perSubscription.set(id, Math.min(1, perSubscription.get(id) ?? 1));
     const claimed = await this.deps.store.dialect.delivery.claim(this.deps.store.db, {
       owner: this.owner,
       limit: room,
