@@ -1,5 +1,6 @@
 import type { Database } from '../db/connect.js';
 import { countPending } from '../delivery/delivery-log.js';
+import { isLiveCapture } from '../outbox/backfill-marker.js';
 
 /** A capture source object and the event types read from it. */
 export interface CaptureSource {
@@ -11,7 +12,7 @@ export interface SourceLag {
   source: string;
   lastKey: number | null;
   watermarkUpdatedUtc: Date | null;
-  /** The newest event from this source: when it happened in the CRM and when it was written. */
+  /** The newest event live capture wrote from this source (not a backfill's): when it happened in the CRM and when it was written. */
   newestCreatedUtc: Date | null;
   newestRecordedUtc: Date | null;
   /** Seconds between the newest change and its event: the capture lag as of that event. */
@@ -64,6 +65,7 @@ export async function readOverview(store: Database, sources: readonly CaptureSou
             .selectFrom('integration.OutboxEvent')
             .select(['EventId', 'CreatedUtc', 'RecordedUtc'])
             .where('EventType', '=', type)
+            .where(isLiveCapture)
             .orderBy('EventId', 'desc'),
           1,
         )

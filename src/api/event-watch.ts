@@ -8,6 +8,14 @@ import type { OutboxPosition } from '../db/ports/api.js';
 const SCAN_LIMIT = 1000;
 /** After a signal or a scan that found events, the next scan comes this soon, doubling to the idle poll. */
 const FAST_SCAN_MS = 10;
+/**
+ * For this long after a signal, scans that find nothing come every CHASE_SCAN_MS instead of
+ * doubling: the signalled commit is in the store but may not be visible yet (on the PostgreSQL
+ * server, until every older transaction of the server has ended), and a doubling poll would wait
+ * about as long again as that transaction took.
+ */
+const CHASE_MS = 1000;
+const CHASE_SCAN_MS = 20;
 
 export interface EventWatchOptions {
   /** How often the store is scanned while pollers wait and no signal comes (other instances' commits). */
@@ -49,6 +57,10 @@ export class EventWatch {
   #rescan = false;
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
+  #plannedMs: number | undefined;
+  #scans = 0;
+  /** performance.now() of the last signal, heard whether or not anyone waited. */
+  #signalledAt = -Infinity;
   #lastError: string | undefined;
   #closed = false;
   readonly #unsubscribe: (() => void) | undefined;
@@ -61,6 +73,7 @@ export class EventWatch {
   ) {
     this.#schedule = new AdaptiveDelay(FAST_SCAN_MS, options.idlePollMs);
     this.#unsubscribe = signal?.subscribe(() => {
+      this.#signalledAt = performance.now();
       if (this.#entries.size === 0) return;
       this.#schedule.next(true);
       this.#scan();
@@ -70,6 +83,16 @@ export class EventWatch {
   /** Long pollers waiting now. */
   get waiting(): number {
     return this.#entries.size;
+  }
+
+  /** Scans finished (each followed by the plan of the next) since the watch was made. */
+  get scans(): number {
+    return this.#scans;
+  }
+
+  /** The delay of the scan planned last. */
+  get plannedScanMs(): number | undefined {
+    return this.#plannedMs;
   }
 
   /**
@@ -84,7 +107,8 @@ export class EventWatch {
     }
     const entry: Entry = { types: new Set(types), woken: false, wake: undefined };
     this.#entries.add(entry);
-    this.#plan(this.options.idlePollMs);
+    // A signal just before this poller came (while nobody waited) may be for an event not yet visible.
+    this.#plan(this.#chasing() ? CHASE_SCAN_MS : this.options.idlePollMs);
     let released = false;
     return {
       next: (ms, abort) => {
@@ -151,6 +175,7 @@ export class EventWatch {
     if (this.#timer !== undefined && this.#timerDue <= due) return;
     clearTimeout(this.#timer);
     this.#timerDue = due;
+    this.#plannedMs = ms;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#scan();
@@ -197,7 +222,14 @@ export class EventWatch {
       if (message !== this.#lastError) this.logger.warn(`long poll watch: reading the outbox failed: ${message}`, { component: 'http' });
       this.#lastError = message;
     }
-    this.#plan(this.#schedule.next(found));
+    const delayMs = this.#schedule.next(found);
+    this.#plan(!found && this.#chasing() ? Math.min(delayMs, CHASE_SCAN_MS) : delayMs);
+    this.#scans += 1;
+  }
+
+  /** A signal came lately: what it announced may still be on its way to being visible. */
+  #chasing(): boolean {
+    return performance.now() - this.#signalledAt < CHASE_MS;
   }
 
   #wake(types: ReadonlySet<string>): void {

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Component } from '../kernel/component.js';
-import { isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
+import { isLockTimeout, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
+import { BlockedObjects } from './blocked-objects.js';
 import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
 import { captureCycle, type CycleGaps } from './engine.js';
 import { keyCount } from './gap-ranges.js';
@@ -63,14 +64,18 @@ export class CaptureLoop implements Component {
   /** The watermark each object was last seen at; the probe compares the source's newest key with it. */
   readonly #seenKeys = new Map<SourceObject, number>();
   #lastProbeError: string | undefined;
+  #schedule: AdaptiveDelay | undefined;
   /** Objects whose last cycle left keys pending: each tick cycles them until the keys show up or expire. */
   readonly #gapped = new Set<SourceObject>();
+  readonly #blocked: BlockedObjects;
 
   constructor(
     private readonly ctx: CaptureContext,
     private readonly options: CaptureLoopOptions,
     private readonly metrics: CaptureMetrics = noCaptureMetrics,
-  ) {}
+  ) {
+    this.#blocked = new BlockedObjects(ctx.logger, this.name);
+  }
 
   async start(): Promise<void> {
     this.#outage = new OutageLog(this.ctx.logger, 'capture: the source or store database');
@@ -97,6 +102,11 @@ export class CaptureLoop implements Component {
     await this.#reconciling;
   }
 
+  /** The wait between probes in effect now: pollIntervalMs once the source has gone quiet. */
+  get probeDelayMs(): number | undefined {
+    return this.#schedule?.currentMs;
+  }
+
   /** One pass over every object, repeating each while its batch is full. Returns the events written. */
   async runOnce(): Promise<number> {
     return (await this.#pass(SOURCE_OBJECTS)).written;
@@ -112,6 +122,10 @@ export class CaptureLoop implements Component {
       newest = await newestKeys(this.ctx.source.db, SOURCE_OBJECTS);
       this.#lastProbeError = undefined;
     } catch (error) {
+      // A lock held on one object's table (a schema change, or on SQL Server an uncommitted row
+      // at its newest key) must not stop the others: read every object, as a full pass does;
+      // the blocked one says so itself.
+      if (isLockTimeout(error)) return this.#pass(SOURCE_OBJECTS);
       if (this.#outage && isTransientDatabaseError(error)) {
         this.#retryDelayMs = this.#outage.failed(error);
         return { written: 0, rows: 0, locked: [] };
@@ -139,10 +153,12 @@ export class CaptureLoop implements Component {
     const locked: SourceObject[] = [];
     const tally = new PassTally(this.metrics);
     for (const object of objects) {
+      if (this.#blocked.waiting(object)) continue;
       for (;;) {
         if (this.#stopping) return { written, rows, locked };
         try {
           const result = await captureCycle(this.ctx, object, KEYED_EVENTS);
+          this.#blocked.captured(object);
           if (result.status === 'started') {
             this.ctx.logger.info(`${object.name}: capture starts after key ${result.lastKey} (nothing older is emitted)`, {
               component: this.name,
@@ -161,6 +177,12 @@ export class CaptureLoop implements Component {
           if (result.appended.some((appended) => appended.inserted > 0)) this.options.onAppended?.();
           if (!result.full) break;
         } catch (error) {
+          // A lock held on this object's rows (an open CRM transaction) blocks this object only:
+          // it backs off and the pass goes on; the cycle rolled back, so nothing is lost.
+          if (isLockTimeout(error)) {
+            this.#blocked.timedOut(object, error);
+            break;
+          }
           // A database that went away fails every object alike: log the outage once, back off,
           // and try the whole pass again; the failed cycle rolled back, so nothing is lost.
           if (this.#outage && isTransientDatabaseError(error)) {
@@ -220,6 +242,7 @@ export class CaptureLoop implements Component {
   async #run(): Promise<void> {
     const { pollIntervalMs } = this.options;
     const schedule = new AdaptiveDelay(this.options.minPollIntervalMs ?? pollIntervalMs, pollIntervalMs);
+    this.#schedule = schedule;
     let lastFullPass = -Infinity;
     while (!this.#stopping) {
       let found: PassResult;

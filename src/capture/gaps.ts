@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { chunks, IDS_PER_STATEMENT } from '../db/chunks.js';
 import type { Db, Trx } from '../db/dialect.js';
 import type { AnySelect, SqlDialect } from '../db/sql-dialect.js';
 import type { KeyedRow } from './source-object.js';
@@ -8,8 +9,6 @@ import type { SourceObject } from './source-object.js';
 
 /** Ranges re-read per source statement, each its own UNION ALL branch (3 parameters each). */
 const RANGES_PER_READ = 100;
-/** Keys per IN list: under SQL Server's 2,100 parameters. */
-const KEYS_PER_STATEMENT = 1000;
 /** Rows per multi-row VALUES insert of five columns: 2,000 parameters. */
 const EXPIRED_PER_STATEMENT = 400;
 
@@ -53,13 +52,8 @@ export async function readGapsAndNewRows(
   const { first } = ctx.source.dialect;
   const key = sql.ref(object.key);
   const read: CycleRead = { late: [], batch: [], examinedThrough: Infinity };
-  const chunks =
-    ranges.length === 0
-      ? [[]]
-      : Array.from({ length: Math.ceil(ranges.length / RANGES_PER_READ) }, (_, c) =>
-          ranges.slice(c * RANGES_PER_READ, (c + 1) * RANGES_PER_READ),
-        );
-  for (const [c, chunk] of chunks.entries()) {
+  const reads: GapRange[][] = ranges.length === 0 ? [[]] : [...chunks(ranges, RANGES_PER_READ)];
+  for (const [c, chunk] of reads.entries()) {
     const room = limit - read.late.length;
     const bounded = (query: AnySelect) => first(query.orderBy(key), room);
     const branches = chunk.map((range) =>
@@ -70,7 +64,7 @@ export async function readGapsAndNewRows(
           .where(sql<boolean>`${key} <= ${range.last}`),
       ),
     );
-    if (c === chunks.length - 1) branches.push(bounded(object.select(db).where(sql<boolean>`${key} > ${after}`)));
+    if (c === reads.length - 1) branches.push(bounded(object.select(db).where(sql<boolean>`${key} > ${after}`)));
     const query =
       branches.length === 1
         ? (branches[0] as AnySelect)
@@ -104,20 +98,18 @@ export interface GapWrites {
 }
 
 export async function writeGapRanges(trx: Trx, dialect: SqlDialect, sourceName: string, writes: GapWrites, now: Date): Promise<void> {
-  const removedKeys = writes.removed.map((r) => r.first);
-  for (let i = 0; i < removedKeys.length; i += KEYS_PER_STATEMENT) {
-    await trx
-      .deleteFrom('integration.CaptureGapRange')
-      .where('SourceName', '=', sourceName)
-      .where('FirstKey', 'in', removedKeys.slice(i, i + KEYS_PER_STATEMENT))
-      .execute();
+  for (const part of chunks(
+    writes.removed.map((r) => r.first),
+    IDS_PER_STATEMENT,
+  )) {
+    await trx.deleteFrom('integration.CaptureGapRange').where('SourceName', '=', sourceName).where('FirstKey', 'in', part).execute();
   }
   if (writes.added.length > 0) await dialect.capture.insertGapRanges(trx, sourceName, writes.added);
-  for (let i = 0; i < writes.expired.length; i += EXPIRED_PER_STATEMENT) {
+  for (const part of chunks(writes.expired, EXPIRED_PER_STATEMENT)) {
     await trx
       .insertInto('integration.CaptureGapExpired')
       .values(
-        writes.expired.slice(i, i + EXPIRED_PER_STATEMENT).map((r) => ({
+        part.map((r) => ({
           SourceName: sourceName,
           ExpiredUtc: now,
           FirstKey: r.first,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { chunks, IDS_PER_STATEMENT, ROWS_PER_WRITE } from '../db/chunks.js';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { InvoiceStatusRow } from '../db/ports/capture.js';
@@ -10,19 +11,11 @@ import { invoices, payments } from './sources.js';
 
 /** Every writer of the invoice snapshot holds this lock, and reads the view only while holding it. */
 export const INVOICE_STATUS_LOCK = 'outbox.capture:invoice-status';
-/** Keys per IN list: far below SQL Server's 2,100 parameters. */
-const CHUNK = 1000;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The view's rows for these invoices, read from the source. */
 export async function readInvoices(ctx: CaptureContext, db: Db, ids: readonly number[]): Promise<InvoiceRow[]> {
   const rows: InvoiceRow[] = [];
-  for (const part of chunks([...new Set(ids)])) {
+  for (const part of chunks([...new Set(ids)], IDS_PER_STATEMENT)) {
     const found = await invoices
       .select(db)
       .where(sql<boolean>`${sql.ref(invoices.key)} in (${sql.join(part)})`)
@@ -40,7 +33,10 @@ export async function readInvoices(ctx: CaptureContext, db: Db, ids: readonly nu
  */
 export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows: readonly InvoiceRow[]): Promise<AppendResult> {
   const seen = new Map<number, { Status: string; Version: number }>();
-  for (const part of chunks(rows.map((r) => r.InvoiceID))) {
+  for (const part of chunks(
+    rows.map((r) => r.InvoiceID),
+    IDS_PER_STATEMENT,
+  )) {
     const snapshot = await trx
       .selectFrom('integration.CaptureInvoiceStatus')
       .select(['InvoiceID', 'Status', 'Version'])
@@ -62,7 +58,7 @@ export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows
     }
   }
   const appended = await appendEvents(trx, ctx.store.dialect, ctx.companyId, events, now);
-  for (const part of chunks(writes, 2000)) await ctx.store.dialect.capture.upsertInvoiceStatuses(trx, part);
+  for (const part of chunks(writes, ROWS_PER_WRITE)) await ctx.store.dialect.capture.upsertInvoiceStatuses(trx, part);
   return appended;
 }
 

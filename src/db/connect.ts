@@ -17,6 +17,8 @@ import { openEmbeddedStore } from './embedded/open-embedded.js';
 import type { StoreOwner } from './embedded/store-lock.js';
 import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
+import { lockTimeoutBatch, SessionSettingsConnection } from './mssql-session.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/timeouts.js';
 import { countStatement } from './statement-count.js';
 import { PG_PARSERS } from './type-parsers.js';
 
@@ -27,6 +29,10 @@ export interface DatabaseOptions {
   poolMax: number;
   /** An embedded store folder is served on loopback while this process holds it (the service). */
   serveEmbedded?: boolean;
+  /** How long a statement waits for another session's lock (SQL Server, PostgreSQL). */
+  lockTimeoutMs?: number;
+  /** How long the client waits for one SQL Server request. */
+  requestTimeoutMs?: number;
 }
 
 /** An open database: the query builder, its dialect, and where it is. */
@@ -92,6 +98,7 @@ interface OpenedDialect {
 const EMBEDDED_WAIT_MS = 20_000;
 
 async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOptions): Promise<OpenedDialect> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   switch (target.kind) {
     case 'pglite': {
       if (target.dataDir === null) {
@@ -111,6 +118,8 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
         max: options.poolMax,
         connectionTimeoutMillis: options.connectTimeoutMs,
         application_name: 'crm-outbox',
+        // A session setting sent at connect: a lock wait past it fails with 55P03 (transient).
+        lock_timeout: lockTimeoutMs,
         types: {
           getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as never)) as never,
         },
@@ -132,23 +141,28 @@ async function createKyselyDialect(target: DatabaseTarget, options: DatabaseOpti
             // Kysely binds a JS Date as the legacy datetime type (3.33 ms steps); bind datetime2.
             TYPES: { ...tedious.TYPES, DateTime: tedious.TYPES.DateTime2 },
             Request: BigIntAsNumberRequest,
+            // LOCK_TIMEOUT is a session setting: set once per connection, it bounds every lock
+            // wait (1222, transient) of every transaction on it.
             connectionFactory: () =>
-              new tedious.Connection({
-                server: target.server,
-                authentication: { type: 'default', options: { userName: target.user, password: target.password } },
-                options: {
-                  database: target.database,
-                  ...(target.port === null ? {} : { port: target.port }),
-                  ...(target.instanceName ? { instanceName: target.instanceName } : {}),
-                  encrypt: target.encrypt,
-                  trustServerCertificate: target.trustServerCertificate,
-                  connectTimeout: options.connectTimeoutMs,
-                  requestTimeout: 0,
-                  useUTC: true,
-                  appName: 'crm-outbox',
-                  abortTransactionOnError: true,
+              new SessionSettingsConnection(
+                {
+                  server: target.server,
+                  authentication: { type: 'default', options: { userName: target.user, password: target.password } },
+                  options: {
+                    database: target.database,
+                    ...(target.port === null ? {} : { port: target.port }),
+                    ...(target.instanceName ? { instanceName: target.instanceName } : {}),
+                    encrypt: target.encrypt,
+                    trustServerCertificate: target.trustServerCertificate,
+                    connectTimeout: options.connectTimeoutMs,
+                    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+                    useUTC: true,
+                    appName: 'crm-outbox',
+                    abortTransactionOnError: true,
+                  },
                 },
-              }),
+                lockTimeoutBatch(lockTimeoutMs),
+              ),
           },
         }),
       };

@@ -13,11 +13,13 @@ class OriginalErrorMssqlDriver extends MssqlDriver {
   // MssqlDriver types its connection as its own private class; a DatabaseConnection is what it is given.
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const state = await transactionState(connection);
-    if (state === 'closed') return;
-    if (state === 'open') return super.rollbackTransaction(connection as never);
+    if (state === 'open') await super.rollbackTransaction(connection as never);
     // The connection could not even answer: the rollback fails the same way, and its error would
     // hide the one that broke the transaction.
-    await super.rollbackTransaction(connection as never).catch(() => undefined);
+    else if (state === 'unknown') await super.rollbackTransaction(connection as never).catch(() => undefined);
+    // A batch cancelled (request timeout) inside insertSkippingDuplicates' window would leave
+    // XACT_ABORT off for the pooled connection's next transaction.
+    if (state !== 'unknown') await connection.executeQuery(CompiledQuery.raw('SET XACT_ABORT ON')).catch(() => undefined);
   }
 }
 

@@ -58,6 +58,19 @@ export class CircuitBreakers {
     return ids;
   }
 
+  /**
+   * Subscriptions whose next request is a probe (the pause is over, no probe is out yet): a claim
+   * takes one delivery for each, not a backlog it would only have to give back.
+   */
+  probing(): number[] {
+    const now = this.now();
+    const ids: number[] = [];
+    for (const [id, circuit] of this.#circuits) {
+      if ((circuit.state === 'open' && now >= circuit.retryAt) || (circuit.state === 'half-open' && !circuit.probing)) ids.push(id);
+    }
+    return ids;
+  }
+
   /** When a blocked subscription may be tried again (for re-scheduling what it cannot take). */
   retryAt(subscriptionId: number): number {
     const circuit = this.#circuits.get(subscriptionId);

@@ -134,7 +134,7 @@ export async function countPending(store: Database): Promise<number> {
   const row = await store.db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('Status', '=', 'pending')
+    .where('Status', '=', store.dialect.deliveryStatus('pending'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

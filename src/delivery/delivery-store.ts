@@ -1,14 +1,13 @@
+import { chunks, IDS_PER_STATEMENT, inRounds, ROWS_PER_WRITE, writeInRounds } from '../db/chunks.js';
 import type { Database } from '../db/connect.js';
 import type { Db, Trx } from '../db/dialect.js';
+import type { SqlDialect } from '../db/sql-dialect.js';
+import { queueDeliveries } from '../outbox/append-events.js';
 import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
 import type { AttemptInsertRow, DeliveryUpdateRow } from '../db/ports/delivery.js';
 
-/** Id lists per statement: SQL Server takes at most 2,100 parameters a request. */
-const IDS_PER_STATEMENT = 1000;
-
-function* chunks<T>(items: readonly T[], size = IDS_PER_STATEMENT): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
-}
+/** Attempt and delivery rows per statement: each row is one JSON object of a statement's parameter. */
+const RESULTS_PER_STATEMENT = 500;
 
 /** What a batch of results does to the subscriptions besides their deliveries. */
 export interface SubscriptionEffects {
@@ -47,9 +46,9 @@ export async function recordResults(
 ): Promise<Disabled[]> {
   return store.db.transaction().execute(async (trx) => {
     const { delivery } = store.dialect;
-    for (const rows of chunks(attempts, 500)) await delivery.insertAttempts(trx, options.owner, rows);
-    for (const rows of chunks(updates, 500)) await delivery.updateDeliveries(trx, options.owner, rows);
-    for (const ids of chunks(effects.succeeded)) {
+    for (const rows of chunks(attempts, RESULTS_PER_STATEMENT)) await delivery.insertAttempts(trx, options.owner, rows);
+    for (const rows of chunks(updates, RESULTS_PER_STATEMENT)) await delivery.updateDeliveries(trx, options.owner, rows);
+    for (const ids of chunks(effects.succeeded, IDS_PER_STATEMENT)) {
       await trx
         .updateTable('integration.WebhookSubscription')
         .set({ FailingSinceUtc: null })
@@ -58,7 +57,7 @@ export async function recordResults(
         .execute();
     }
     const disabled: Disabled[] = [];
-    for (const ids of chunks(effects.failing)) {
+    for (const ids of chunks(effects.failing, IDS_PER_STATEMENT)) {
       await trx
         .updateTable('integration.WebhookSubscription')
         .set({ FailingSinceUtc: options.now })
@@ -88,7 +87,7 @@ export async function recordResults(
         .where('SubscriptionId', '=', subscriptionId)
         .where('Enabled', '=', true)
         .execute();
-      await cancelPendingDeliveries(trx, subscriptionId, reason, options.now);
+      await cancelPendingDeliveries(trx, store.dialect, subscriptionId, reason, options.now);
     }
     return disabled;
   });
@@ -98,26 +97,28 @@ export async function recordResults(
  * Cancels every pending delivery of a disabled subscription, held by a dispatcher or not: the
  * claim takes only enabled subscriptions' rows, so one left pending would stay so for good and
  * keep retention from its event. The lease goes too, so a dispatcher's later result (written only
- * where it still holds the lease) leaves the cancelled row as it is.
+ * where it still holds the lease) leaves the cancelled row as it is. ROWS_PER_WRITE rows a
+ * statement: a subscription's backlog can be far above lock escalation. Returns the rows cancelled.
  */
-export async function cancelPendingDeliveries(db: Db | Trx, subscriptionId: number, reason: string, now: Date): Promise<void> {
-  await db
-    .updateTable('integration.WebhookDelivery')
-    .set({ Status: 'cancelled', LastError: reason.slice(0, 200), CompletedUtc: now, LeaseOwner: null, LeaseExpiresUtc: null })
-    .where('SubscriptionId', '=', subscriptionId)
-    .where('Status', '=', 'pending')
-    .execute();
+export async function cancelPendingDeliveries(
+  db: Db | Trx,
+  dialect: SqlDialect,
+  subscriptionId: number,
+  reason: string,
+  now: Date,
+): Promise<number> {
+  return inRounds(ROWS_PER_WRITE, () => dialect.delivery.cancelPending(db, subscriptionId, reason.slice(0, 200), now, ROWS_PER_WRITE));
 }
 
 /** Keeps held deliveries leased while they wait in this process's queues. */
 export async function renewLeases(store: Database, owner: string, deliveryIds: readonly number[], until: Date): Promise<void> {
-  for (const ids of chunks(deliveryIds)) {
+  for (const ids of chunks(deliveryIds, IDS_PER_STATEMENT)) {
     await store.db
       .updateTable('integration.WebhookDelivery')
       .set({ LeaseExpiresUtc: until, NextAttemptUtc: until })
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
   }
 }
@@ -128,13 +129,13 @@ export async function renewLeases(store: Database, owner: string, deliveryIds: r
  */
 export async function leasedDeliveries(store: Database, owner: string, deliveryIds: readonly number[]): Promise<Set<number>> {
   const leased = new Set<number>();
-  for (const ids of chunks(deliveryIds)) {
+  for (const ids of chunks(deliveryIds, IDS_PER_STATEMENT)) {
     const rows = await store.db
       .selectFrom('integration.WebhookDelivery')
       .select('DeliveryId')
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
     for (const row of rows) leased.add(Number(row.DeliveryId));
   }
@@ -143,13 +144,13 @@ export async function leasedDeliveries(store: Database, owner: string, deliveryI
 
 /** Gives deliveries back unsent (shutdown, paused endpoint): due again at `due`, no attempt counted. */
 export async function releaseLeases(store: Database, owner: string, deliveryIds: readonly number[], due: Date): Promise<void> {
-  for (const ids of chunks(deliveryIds)) {
+  for (const ids of chunks(deliveryIds, IDS_PER_STATEMENT)) {
     await store.db
       .updateTable('integration.WebhookDelivery')
       .set({ LeaseOwner: null, LeaseExpiresUtc: null, NextAttemptUtc: due })
       .where('DeliveryId', 'in', ids)
       .where('LeaseOwner', '=', owner)
-      .where('Status', '=', 'pending')
+      .where('Status', '=', store.dialect.deliveryStatus('pending'))
       .execute();
   }
 }
@@ -207,17 +208,21 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
       .executeTakeFirst();
     if (!subscription) throw new RecoverError('not_found', `no subscription ${subscriptionId}`);
     if (!subscription.Enabled) throw new RecoverError('disabled', `subscription ${subscriptionId} is disabled: enable it first`);
-    const requeued = await trx
-      .updateTable('integration.WebhookDelivery')
-      .set({ Status: 'pending', AttemptCount: 0, NextAttemptUtc: now, RequeuedUtc: now, CompletedUtc: null })
-      .where('SubscriptionId', '=', subscriptionId)
-      .where('Status', 'in', ['failed', 'cancelled'])
-      .where('EventId', 'in', (eb) => eb.selectFrom('integration.OutboxEvent').select('EventId').where('CreatedUtc', '>=', since))
-      .executeTakeFirst();
+    // Each round re-queues rows out of its own WHERE clause (failed or cancelled become pending).
+    const requeued = await writeInRounds(
+      store.dialect,
+      trx
+        .updateTable('integration.WebhookDelivery')
+        .set({ Status: 'pending', AttemptCount: 0, NextAttemptUtc: now, RequeuedUtc: now, CompletedUtc: null })
+        .where('SubscriptionId', '=', subscriptionId)
+        .where('Status', 'in', ['failed', 'cancelled'])
+        .where('EventId', 'in', (eb) => eb.selectFrom('integration.OutboxEvent').select('EventId').where('CreatedUtc', '>=', since)),
+    );
     const types = EVENT_TYPES.filter((type) => subscriptionTakes(subscription.EventTypes, type));
     let fannedOut = 0;
-    // Keyset pages of events, each queued with the outbox's own set-based insert, which skips
-    // pairs that exist: the events the subscription already has are left as they are.
+    // Keyset pages of events, each queued with the outbox's own set-based insert (cut below lock
+    // escalation), which skips pairs that exist: the events the subscription already has are
+    // left as they are.
     for (let after = 0; types.length > 0;) {
       let page = trx
         .selectFrom('integration.OutboxEvent')
@@ -229,14 +234,15 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
       page = store.dialect.first(page, RECOVER_PAGE);
       const ids = (await page.execute()).map((row) => Number(row.EventId));
       if (ids.length === 0) break;
-      fannedOut += await store.dialect.outbox.insertDeliveries(
+      fannedOut += await queueDeliveries(
         trx,
+        store.dialect,
         ids.map((e) => ({ e, s: subscriptionId })),
         now,
       );
       after = ids[ids.length - 1] as number;
     }
-    return { requeued: Number(requeued.numUpdatedRows), fannedOut };
+    return { requeued, fannedOut };
   });
 }
 

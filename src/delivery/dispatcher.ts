@@ -126,10 +126,11 @@ export class Dispatcher implements Component {
 
   /**
    * The most deliveries held for one subscription, so a slow endpoint cannot fill the process's
-   * room while healthy ones wait.
+   * room while healthy ones wait: 20 times its requests in flight, and never more than a fifth
+   * of the process's room however many requests one subscription may have in flight.
    */
   get #backlogCap(): number {
-    return this.options.perSubscriptionInFlight * 20;
+    return Math.max(1, Math.min(this.options.perSubscriptionInFlight * 20, Math.floor(this.options.maxInFlight / 5)));
   }
 
   /** Deliveries claimed and not yet settled in the store. */
@@ -183,6 +184,9 @@ export class Dispatcher implements Component {
     const now = this.#now();
     const perSubscription = this.#held.roomBySubscription();
     for (const id of this.#circuits.blocked()) perSubscription.set(id, 0);
+    // A paused endpoint gets its one probe; claiming its backlog would only churn leases (claimed,
+    // then given back unsent) and hold up the claims of healthy endpoints.
+    for (const id of this.#circuits.probing()) perSubscription.set(id, Math.min(1, perSubscription.get(id) ?? 1));
     const claimed = await this.deps.store.dialect.delivery.claim(this.deps.store.db, {
       owner: this.owner,
       limit: room,

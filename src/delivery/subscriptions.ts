@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Subscription, SubscriptionStore } from './subscription-service.js';
+import { writeInRounds } from '../db/chunks.js';
 import type { Database } from '../db/connect.js';
 import type { WebhookSubscriptionTable } from '../db/store-tables.js';
 import { utcText } from '../outbox/envelope.js';
@@ -101,7 +102,7 @@ export function kyselySubscriptionStore(
       if (Number(result.numUpdatedRows) === 0) return undefined;
       if (patch.enabled === false) {
         // A disabled subscription receives nothing; `outbox deliveries recover` queues it again.
-        await cancelPendingDeliveries(db, id, 'subscription disabled', now());
+        await cancelPendingDeliveries(db, store.dialect, id, 'subscription disabled', now());
       }
       return get(id);
     },
@@ -122,9 +123,17 @@ export function kyselySubscriptionStore(
       return { subscription: (await get(id)) as Subscription, secret };
     },
     async delete(id) {
-      // Deliveries and their attempts go with it (ON DELETE CASCADE).
-      const result = await db.deleteFrom('integration.WebhookSubscription').where('SubscriptionId', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      // Deliveries and their attempts go with it. ON DELETE CASCADE would remove them in the one
+      // DELETE of the subscription, however many, far above lock escalation on SQL Server: its
+      // attempts, then its deliveries go first, a bounded statement at a time, in one transaction.
+      const { dialect } = store;
+      return db.transaction().execute(async (trx) => {
+        const ofSubscription = trx.selectFrom('integration.WebhookDelivery').select('DeliveryId').where('SubscriptionId', '=', id);
+        await writeInRounds(dialect, trx.deleteFrom('integration.DeliveryAttempt').where('DeliveryId', 'in', ofSubscription));
+        await writeInRounds(dialect, trx.deleteFrom('integration.WebhookDelivery').where('SubscriptionId', '=', id));
+        const result = await trx.deleteFrom('integration.WebhookSubscription').where('SubscriptionId', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
     },
   };
 }

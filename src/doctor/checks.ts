@@ -8,7 +8,8 @@ import type { LookupAll } from '../delivery/address-guard.js';
 import { httpSender } from '../delivery/delivery-service.js';
 import type { HttpSender } from '../delivery/http-sender.js';
 import { readSchemaState } from '../store/migrate.js';
-import type { TablePrivilege } from '../db/ports/doctor.js';
+import { compatibilityVerdict, rowVersioningReport } from '../store/store-settings.js';
+import type { DatabaseSettings, TablePrivilege } from '../db/ports/doctor.js';
 
 export interface CheckResult {
   name: string;
@@ -36,20 +37,27 @@ const SOURCE_OBJECTS = [
   'dbo.AgreementSigned',
 ] as const satisfies readonly (keyof SourceTables)[];
 
-const STORE_TABLES = [
-  'integration.OutboxEvent',
-  'integration.CaptureWatermark',
-  'integration.CaptureGapRange',
-  'integration.CaptureGapExpired',
-  'integration.CaptureInvoiceStatus',
-  'integration.CaptureBackfill',
-  'integration.WebhookSubscription',
-  'integration.WebhookDelivery',
-  'integration.DeliveryAttempt',
-  'integration.ApiKey',
-] as const satisfies readonly (keyof StoreTables)[];
+const DML: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 
-const STORE_PRIVILEGES: TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+/**
+ * What `outbox run` needs on each store table: the service works every table but the migration
+ * log, which it only reads when nothing is pending. A record over StoreTables' keys, so a table
+ * added to the schema's types cannot be left out of the check.
+ */
+export const STORE_RIGHTS: { readonly [T in keyof StoreTables]: readonly TablePrivilege[] } = {
+  'integration.SchemaMigration': ['SELECT'],
+  'integration.OutboxEvent': DML,
+  'integration.CaptureWatermark': DML,
+  'integration.CaptureGapRange': DML,
+  'integration.CaptureGapExpired': DML,
+  'integration.CaptureInvoiceStatus': DML,
+  'integration.CaptureBackfill': DML,
+  'integration.WebhookSubscription': DML,
+  'integration.WebhookDelivery': DML,
+  'integration.DeliveryAttempt': DML,
+  'integration.ApiKey': DML,
+  'integration.AdminSession': DML,
+};
 const MAX_SKEW_MS = 2000;
 
 export interface DoctorOptions {
@@ -76,13 +84,22 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       const pending = await schemaCheck(store, results);
       if (pending === 0) {
         // What `outbox run` needs when nothing is pending: it reads the migration log and works the tables.
-        await privileges('store', store, STORE_TABLES, STORE_PRIVILEGES, results, ['integration.SchemaMigration']);
+        await privileges('store', store, Object.entries(STORE_RIGHTS), results);
       } else if (pending !== null) await migrationRights(store, pending, results);
+      await databaseSettings(store, !separateSource, results);
       await clockCheck(store, now, results);
     }
     if (source) {
       if (separateSource) await tls('source', source, results);
-      await privileges('source', source, SOURCE_OBJECTS, ['SELECT'], results);
+      const present = await sourceObjects(source, results);
+      if (present.length > 0) {
+        await privileges(
+          'source',
+          source,
+          present.map((object) => [object, ['SELECT']] as const),
+          results,
+        );
+      }
       await timeZoneCheck(source, config.source.timezone, now, results);
     } else {
       results.push({
@@ -186,28 +203,48 @@ async function migrationRights(store: Database, pending: number, results: CheckR
   });
 }
 
+/**
+ * The CRM objects capture reads that this database has; the missing ones are one failed check
+ * (no GRANT fixes a missing table: the source URL names the wrong database, or the demo CRM was
+ * not created yet).
+ */
+async function sourceObjects(source: Database, results: CheckResult[]): Promise<string[]> {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const object of SOURCE_OBJECTS) {
+    ((await source.dialect.doctor.objectExists(source.db, object).catch(() => false)) ? present : missing).push(object);
+  }
+  if (missing.length > 0) {
+    const hidden = source.dialect.doctor.hiddenObjectsNote;
+    results.push({
+      name: 'source objects',
+      ok: false,
+      detail: `${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''} do not exist in this database${hidden}`,
+      fix: "point source.url at the CRM database (docs/source-contract.md lists what capture reads); for the demo CRM, 'npm start' (outbox run --demo) creates it in the store",
+    });
+  }
+  return present;
+}
+
 async function privileges(
   role: string,
   database: Database,
-  objects: readonly string[],
-  wanted: TablePrivilege[],
+  wanted: readonly (readonly [string, readonly TablePrivilege[]])[],
   results: CheckResult[],
-  readOnly: readonly string[] = [],
 ): Promise<void> {
   const missing: string[] = [];
-  for (const object of readOnly) {
-    const ok = await database.dialect.doctor.hasPrivilege(database.db, object, 'SELECT').catch(() => false);
-    if (!ok) missing.push(`SELECT on ${object}`);
-  }
-  for (const object of objects) {
-    for (const privilege of wanted) {
+  const granted = new Map<string, number>();
+  for (const [object, privileges] of wanted) {
+    for (const privilege of privileges) {
       const ok = await database.dialect.doctor.hasPrivilege(database.db, object, privilege).catch(() => false);
       if (!ok) missing.push(`${privilege} on ${object}`);
     }
+    const set = privileges.join(', ');
+    granted.set(set, (granted.get(set) ?? 0) + 1);
   }
   if (missing.length === 0) {
-    const extra = readOnly.length ? `, SELECT on ${readOnly.length} more` : '';
-    results.push({ name: `${role} rights`, ok: true, detail: `${wanted.join(', ')} on ${objects.length} objects${extra}` });
+    const detail = [...granted].map(([set, count]) => `${set} on ${count} object${count === 1 ? '' : 's'}`).join('; ');
+    results.push({ name: `${role} rights`, ok: true, detail });
   } else {
     results.push({
       name: `${role} rights`,
@@ -216,6 +253,20 @@ async function privileges(
       fix: database.dialect.doctor.grantAdvice,
     });
   }
+}
+
+/** The compatibility level `outbox run` refuses below, and what row versioning means for pollers. */
+async function databaseSettings(store: Database, alsoCrm: boolean, results: CheckResult[]): Promise<void> {
+  let settings: DatabaseSettings | null;
+  try {
+    settings = await store.dialect.doctor.databaseSettings(store.db);
+  } catch (error) {
+    results.push({ name: 'store compatibility level', ok: false, detail: `could not be read: ${(error as Error).message}` });
+    return;
+  }
+  if (!settings) return;
+  results.push({ name: 'store compatibility level', ...compatibilityVerdict(settings, alsoCrm) });
+  results.push({ name: 'store row versioning', ...rowVersioningReport(settings) });
 }
 
 async function clockCheck(store: Database, now: () => Date, results: CheckResult[]): Promise<void> {

@@ -13,6 +13,11 @@ export class AdaptiveDelay {
     this.#currentMs = maxMs;
   }
 
+  /** The wait last planned: maxMs once polls have stopped finding work. */
+  get currentMs(): number {
+    return this.#currentMs;
+  }
+
   /** The wait before the next poll, given whether this one found work. */
   next(found: boolean): number {
     this.#currentMs = found ? Math.min(this.minMs, this.maxMs) : Math.min(this.maxMs, this.#currentMs * 2);

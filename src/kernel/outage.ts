@@ -1,5 +1,12 @@
 import type { Logger } from '../logging/logger.js';
 
+const PG_LOCK_NOT_AVAILABLE = '55P03';
+const MSSQL_LOCK_TIMEOUT = 1222;
+// Babelfish (the T-SQL engine on PostgreSQL) does not map lock_timeout to 1222: it answers its
+// catch-all number with PostgreSQL's wording.
+const BABELFISH_UNMAPPED = 33557097;
+const PG_LOCK_TIMEOUT_MESSAGE = /canceling statement due to lock timeout/i;
+
 interface DriverError {
   code?: string;
   number?: number;
@@ -8,12 +15,13 @@ interface DriverError {
 }
 
 // PostgreSQL SQLSTATE classes and codes that mean "try again": connection exceptions (08),
-// admin shutdown/crash/cannot connect now (57P01-57P03), serialization failure and deadlock.
+// admin shutdown/crash/cannot connect now (57P01-57P03), serialization failure and deadlock,
+// lock_timeout passed (55P03).
 // https://www.postgresql.org/docs/current/errcodes-appendix.html
-const PG_TRANSIENT = new Set(['57P01', '57P02', '57P03', '40001', '40P01', '53300']);
+const PG_TRANSIENT = new Set(['57P01', '57P02', '57P03', '40001', '40P01', '53300', PG_LOCK_NOT_AVAILABLE]);
 // SQL Server: 1205 deadlock victim, 1222 lock timeout, 40613/40197/40501/49918-49920 Azure SQL
 // failovers and throttling, 4060 database unavailable, 233/10053/10054/10060 network.
-const MSSQL_TRANSIENT = new Set([1205, 1222, 40613, 40197, 40501, 49918, 49919, 49920, 4060, 233, 10053, 10054, 10060]);
+const MSSQL_TRANSIENT = new Set([1205, MSSQL_LOCK_TIMEOUT, 40613, 40197, 40501, 49918, 49919, 49920, 4060, 233, 10053, 10054, 10060]);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -27,12 +35,25 @@ const NETWORK_CODES = new Set([
   'ECONNCLOSED',
 ]);
 
+/**
+ * Whether a statement gave up waiting for another session's lock (LOCK_TIMEOUT on SQL Server,
+ * lock_timeout on PostgreSQL): transient, and about the rows it waited for, not the database.
+ */
+export function isLockTimeout(error: unknown): boolean {
+  const e = (error ?? {}) as DriverError & { message?: string };
+  if (e.code === PG_LOCK_NOT_AVAILABLE || e.number === MSSQL_LOCK_TIMEOUT) return true;
+  if (e.number === BABELFISH_UNMAPPED && PG_LOCK_TIMEOUT_MESSAGE.test(e.message ?? '')) return true;
+  const inner = e.errors?.[0] ?? e.cause;
+  return inner !== undefined && inner !== error ? isLockTimeout(inner) : false;
+}
+
 /** Whether a database error will likely pass by itself (a restart, a failover, a deadlock). */
 export function isTransientDatabaseError(error: unknown): boolean {
   const e = (error ?? {}) as DriverError & { message?: string };
   const code = e.code ?? '';
   if (NETWORK_CODES.has(code) || PG_TRANSIENT.has(code) || code.startsWith('08')) return true;
   if (typeof e.number === 'number' && MSSQL_TRANSIENT.has(e.number)) return true;
+  if (isLockTimeout(error)) return true;
   if (
     /Connection terminated|terminating connection|Client has encountered a connection error|Connection lost|not connected/i.test(
       e.message ?? '',

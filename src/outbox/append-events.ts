@@ -1,3 +1,4 @@
+import { chunks } from '../db/chunks.js';
 import type { Trx } from '../db/dialect.js';
 import type { SqlDialect } from '../db/sql-dialect.js';
 import { utcStoreText } from '../db/wall-clock.js';
@@ -55,9 +56,9 @@ export async function appendEvents(
           .execute();
   let inserted = 0;
   let deliveries = 0;
-  const chunk = dialect.outbox.eventsPerStatement;
-  for (let start = 0; start < events.length; start += chunk) {
-    const rows: EventInsertRow[] = events.slice(start, start + chunk).map((event, index) => ({
+  let start = 0;
+  for (const part of chunks(events, dialect.outbox.eventsPerStatement)) {
+    const rows: EventInsertRow[] = part.map((event, index) => ({
       ord: start + index,
       type: event.type,
       key: event.sourceKey,
@@ -75,9 +76,21 @@ export async function appendEvents(
         if (subscriptionTakes(subscription.EventTypes, type)) pairs.push({ e: event.EventId, s: subscription.SubscriptionId });
       }
     }
-    if (pairs.length > 0) deliveries += await dialect.outbox.insertDeliveries(trx, pairs, now);
+    deliveries += await queueDeliveries(trx, dialect, pairs, now);
+    start += part.length;
   }
   let newestUtc: Date | undefined;
   for (const event of events) if (inserted > 0 && (!newestUtc || event.createdUtc > newestUtc)) newestUtc = event.createdUtc;
   return { inserted, deliveries, byType, newestUtc };
+}
+
+/**
+ * Inserts pending deliveries due at `due`, skipping pairs that exist, a dialect's
+ * deliveriesPerStatement at a time: a batch of events times many subscriptions must not become
+ * one statement that escalates its locks. Returns the deliveries inserted.
+ */
+export async function queueDeliveries(trx: Trx, dialect: SqlDialect, pairs: readonly DeliveryInsertRow[], due: Date): Promise<number> {
+  let queued = 0;
+  for (const part of chunks(pairs, dialect.outbox.deliveriesPerStatement)) queued += await dialect.outbox.insertDeliveries(trx, part, due);
+  return queued;
 }

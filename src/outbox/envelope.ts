@@ -13,10 +13,13 @@ export interface EventEnvelope {
 /** The columns to select to build an envelope: never more (Payload is the large one). */
 export const ENVELOPE_COLUMNS = ['EventId', 'EventType', 'CreatedUtc', 'CompanyId', 'Payload', 'Metadata'] as const;
 
-/** ISO 8601 UTC with a Z and whole seconds when the milliseconds are zero, as in the samples. */
+/**
+ * ISO 8601 UTC, always with milliseconds and a Z: one fixed width whatever the source row held,
+ * so a backfilled event (CRM rows often have whole seconds) reads like a live one and a
+ * consumer's strict date format accepts both.
+ */
 export function utcText(value: Date | string): string {
-  const iso = new Date(value).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+  return new Date(value).toISOString();
 }
 
 export function toEnvelope(row: OutboxEventRow): EventEnvelope {

@@ -19,6 +19,8 @@ export async function openStore(config: Config, options: OpenOptions = {}): Prom
     role: 'store',
     connectTimeoutMs: config.store.connectTimeoutMs,
     poolMax: config.store.poolMax,
+    lockTimeoutMs: config.store.lockTimeoutMs,
+    requestTimeoutMs: config.store.requestTimeoutMs,
     serveEmbedded: options.serveEmbedded === true,
   });
 }
@@ -50,6 +52,8 @@ export async function openDatabases(config: Config, options: OpenOptions = {}): 
       role: 'source',
       connectTimeoutMs: config.source.connectTimeoutMs,
       poolMax: config.source.poolMax,
+      lockTimeoutMs: config.source.lockTimeoutMs,
+      requestTimeoutMs: config.source.requestTimeoutMs,
     });
   } catch (error) {
     await store.close();

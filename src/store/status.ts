@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/connect.js';
+import { isLiveCapture } from '../outbox/backfill-marker.js';
 import { readSchemaState, SchemaError } from './migrate.js';
 
 export interface StoreStatus {
@@ -7,7 +8,10 @@ export interface StoreStatus {
   watermarks: { source: string; lastKey: number; updatedUtc: string }[];
   outbox: { events: number; newestEventId: number | null; newestCreatedUtc: string | null };
   deliveries: { pending: number; failed: number; oldestPendingDueUtc: string | null };
-  /** Seconds since the newest captured event happened in the CRM; null with no events. */
+  /**
+   * Seconds since the newest event live capture wrote happened in the CRM; null before live
+   * capture wrote any. Backfilled events are left out: their createdUtc is history.
+   */
   captureLagSeconds: number | null;
   /** Per source object with gaps: the key ranges pending and those given up (empty before migration 0005). */
   gaps: GapStatus[];
@@ -49,17 +53,30 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
     outbox.newestEventId === null
       ? undefined
       : await db.selectFrom('integration.OutboxEvent').select('CreatedUtc').where('EventId', '=', outbox.newestEventId).executeTakeFirst();
+  // Newest by CreatedUtc (an index, IX_OutboxEvent_CreatedUtc_Id): a backfill's events have older
+  // dates than live ones, so the backward read stops at the first live event.
+  const newestLive = await store.dialect
+    .first(
+      db
+        .selectFrom('integration.OutboxEvent')
+        .select('CreatedUtc')
+        .where(isLiveCapture)
+        .orderBy('CreatedUtc', 'desc')
+        .orderBy('EventId', 'desc'),
+      1,
+    )
+    .executeTakeFirst();
   const deliveries = await db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => [
-      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'pending' THEN 1 ELSE 0 END`).as('pending'),
-      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = 'failed' THEN 1 ELSE 0 END`).as('failed'),
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = ${store.dialect.deliveryStatus('pending')} THEN 1 ELSE 0 END`).as('pending'),
+      eb.fn.sum<number>(sql`CASE WHEN ${eb.ref('Status')} = ${store.dialect.deliveryStatus('failed')} THEN 1 ELSE 0 END`).as('failed'),
     ])
     .executeTakeFirstOrThrow();
   const oldestDue = await db
     .selectFrom('integration.WebhookDelivery')
     .select((eb) => eb.fn.min('NextAttemptUtc').as('due'))
-    .where('Status', '=', 'pending')
+    .where('Status', '=', store.dialect.deliveryStatus('pending'))
     .executeTakeFirstOrThrow();
   const newestCreated = iso(newest?.CreatedUtc);
   return {
@@ -83,7 +100,7 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
       failed: Number(deliveries.failed ?? 0),
       oldestPendingDueUtc: iso(oldestDue.due as Date | null),
     },
-    captureLagSeconds: newestCreated === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(newestCreated)) / 1000)),
+    captureLagSeconds: newestLive ? Math.max(0, Math.round((now.getTime() - new Date(newestLive.CreatedUtc).getTime()) / 1000)) : null,
     gaps: schema.applied.some((row) => row.Version === GAP_RANGES_VERSION) ? await readGapStatus(store) : [],
   };
 }

@@ -25,6 +25,8 @@ const PHASES = [
 const IDLE_SECONDS = 10;
 /** The service under test: this build's, or another's (OUTBOX_BENCH_LATENCY_MAIN, to compare with a baseline). */
 const MAIN = process.env['OUTBOX_BENCH_LATENCY_MAIN'] ?? fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** Extra node flags for the service under test, e.g. OUTBOX_BENCH_LATENCY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const NODE_ARGS = (process.env['OUTBOX_BENCH_LATENCY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const RECEIVER = fileURLToPath(new URL('../support/latency-receiver.js', import.meta.url));
 /** Milliseconds since the epoch, sub-millisecond, comparable with the receiver process's. */
 const clock = () => performance.timeOrigin + performance.now();
@@ -184,15 +186,57 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function statementTotals(base: string): Promise<Map<string, number>> {
+/**
+ * Statements sent to each database so far, and the event loop's delay since the last scrape
+ * (prom-client resets its monitor on each scrape).
+ */
+async function sample(base: string, pid: number): Promise<CostSample> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const totals = new Map<string, number>();
-  for (const match of text.matchAll(/^outbox_db_statements_total\{database="(\w+)"\} (\d+)$/gm)) totals.set(match[1]!, Number(match[2]));
-  return totals;
+  const statements = new Map<string, number>();
+  for (const match of text.matchAll(/^outbox_db_statements_total\{database="(\w+)"\} (\d+)$/gm))
+    statements.set(match[1]!, Number(match[2]));
+  const gauge = (name: string) =>
+    Number(text.match(new RegExp(`^outbox_nodejs_eventloop_lag_${name}_seconds ([\\d.e+-]+)$`, 'm'))?.[1] ?? NaN);
+  return { statements, loopP99Ms: 1000 * gauge('p99'), loopMaxMs: 1000 * gauge('max'), cpu: cpuSeconds(pid), at: performance.now() };
+}
+
+/** Webhook requests answered so far and their summed duration (the service's own histogram). */
+async function attemptTotals(base: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const sum = (name: string) =>
+    [...text.matchAll(new RegExp(`^outbox_delivery_attempt_duration_seconds_${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].reduce(
+      (total, match) => total + Number(match[1]),
+      0,
+    );
+  return { count: sum('count'), seconds: sum('sum') };
+}
+
+interface CostSample {
+  statements: Map<string, number>;
+  /** The event loop's delay since the scrape before. */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** CPU seconds of the service process. */
+  cpu: number;
+  at: number;
+}
+
+/** Statements per second to each database and the service's CPU between two samples. */
+function costLine(before: CostSample, after: CostSample): string {
+  const seconds = (after.at - before.at) / 1000;
+  const perSecond = (database: string) => ((after.statements.get(database) ?? 0) - (before.statements.get(database) ?? 0)) / seconds;
+  const statements =
+    after.statements.size === 0
+      ? 'statements not counted by this build'
+      : `${perSecond('source').toFixed(1)} statements/s to the CRM, ${perSecond('store').toFixed(1)} statements/s to the store`;
+  const loop = Number.isNaN(after.loopP99Ms)
+    ? ''
+    : `, event loop delay p99 ${after.loopP99Ms.toFixed(0)} ms (max ${after.loopMaxMs.toFixed(0)})`;
+  return `${statements}, CPU ${((100 * (after.cpu - before.cpu)) / seconds).toFixed(1)}% of one core${loop}`;
 }
 
 async function startService(configFile: string, base: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN, 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, MAIN, 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = performance.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`outbox run exited with ${child.exitCode}`);
@@ -255,31 +299,33 @@ export async function run(): Promise<void> {
 
     // Idle: let the first passes set the watermarks and the polls back off, then measure.
     await sleep(3000);
-    const before = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
+    const before = await sample(base, child.pid!);
     await sleep(IDLE_SECONDS * 1000);
-    const after = { statements: await statementTotals(base), cpu: cpuSeconds(child.pid!), at: performance.now() };
-    const idleSeconds = (after.at - before.at) / 1000;
-    const perSecond = (database: string) => ((after.statements.get(database) ?? 0) - (before.statements.get(database) ?? 0)) / idleSeconds;
+    const after = await sample(base, child.pid!);
     const lines: string[] = [];
-    const statements =
-      after.statements.size === 0
-        ? 'statements not counted by this build'
-        : `${perSecond('source').toFixed(1)} statements/s to the CRM, ${perSecond('store').toFixed(1)} statements/s to the store`;
     lines.push(
-      `idle (${idleSeconds.toFixed(0)} s): ${statements}, CPU ${((100 * (after.cpu - before.cpu)) / idleSeconds).toFixed(1)}% of one core (goal < 2%, <= ~20 statements/s to the CRM)`,
+      `idle (${((after.at - before.at) / 1000).toFixed(0)} s): ${costLine(before, after)} (goal < 2%, <= ~20 statements/s to the CRM)`,
     );
 
     crm = new pg.Pool({ connectionString: crmDb.url, max: 8 });
     const poller = startLongPoller(base, key, polled);
     await sleep(500);
     for (const { rate, seconds } of PHASES) {
+      const attemptsBefore = await attemptTotals(base);
+      const busyBefore = await sample(base, child.pid!);
       const { commits, achieved } = await writeSteadily(crm, rate, seconds);
+      const busyAfter = await sample(base, child.pid!);
       const [webhooks] = await waitForArrivals(commits, [receiver.arrivals, async () => polled], 30_000);
+      const attemptsAfter = await attemptTotals(base);
+      const requests = attemptsAfter.count - attemptsBefore.count;
+      const requestMs = requests > 0 ? (1000 * (attemptsAfter.seconds - attemptsBefore.seconds)) / requests : 0;
       const hook = latencies(commits, webhooks!);
       const poll = latencies(commits, polled);
       const missing = (n: number) => (n > 0 ? ` (${n} not received)` : '');
       lines.push(`${rate} commits/s (${commits.size.toLocaleString('en-US')} commits, achieved ${achieved.toFixed(0)}/s):`);
       lines.push(`  commit → webhook received:   ${percentiles(hook.values)}${trend(hook.values)}${missing(hook.missing)}`);
+      lines.push(`  webhook requests: ${requests.toLocaleString('en-US')}, mean ${requestMs.toFixed(1)} ms from send to answer`);
+      lines.push(`  while writing: ${costLine(busyBefore, busyAfter)}`);
       lines.push(`  commit → long poll answered: ${percentiles(poll.values)}${trend(poll.values)}${missing(poll.missing)}`);
       await sleep(1500);
     }

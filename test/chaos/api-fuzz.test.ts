@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ChaosReceiver } from './support/chaos-receiver.js';
 import { ChaosRun } from './support/chaos-run.js';
 import { FULL, scaled } from './support/scale.js';
+import { notOnTsqlEngine } from './support/engines.js';
 
 interface FuzzRequest {
   method: string;
@@ -276,3 +277,8 @@ describe('chaos 5: every API route fuzzed with fast-check [postgres]', function 
     expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
   });
 });
+
+notOnTsqlEngine(
+  'chaos 5: every API route fuzzed with fast-check',
+  'not ported to the T-SQL engine yet: its SQL there is covered by the integration suites',
+);

@@ -6,6 +6,7 @@ import { runCli } from '../support/cli.js';
 import { sleep } from './support/crm-writer.js';
 import { FULL, scaled } from './support/scale.js';
 import { chaosConfig, freePort, ServiceProcess } from './support/service-process.js';
+import { notOnTsqlEngine } from './support/engines.js';
 
 describe('chaos 8: the embedded store killed while a second command uses its folder [pglite]', function () {
   this.timeout(scaled(300_000, 900_000));
@@ -91,3 +92,8 @@ describe('chaos 8: the embedded store killed while a second command uses its fol
     for (const key of committedKeys) expect(names, `key ${key} reported created`).to.include(key);
   });
 });
+
+notOnTsqlEngine(
+  'chaos 8: the embedded store killed while a second command uses its folder',
+  'the embedded store is PGlite; there is no embedded T-SQL store',
+);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { createTestDatabase, MSSQL_URL, type TestDatabase, TEST_DIALECTS } from '../support/databases.js';
+import { SERVER_ENGINES, useChaosRun } from './support/engines.js';
 import { ChaosReceiver } from './support/chaos-receiver.js';
-import { ChaosRun, summarise } from './support/chaos-run.js';
+import { summarise } from './support/chaos-run.js';
 import { expectNothingLost } from './support/expect-report.js';
 import { EVENT_TYPES } from '../../src/outbox/event-types.js';
 import { CrmWriter, sleep } from './support/crm-writer.js';
@@ -11,26 +11,13 @@ import { scaled } from './support/scale.js';
 const between = (low: number, high: number) => low + Math.random() * (high - low);
 
 // The store engines a service process can run on beside a CRM; PGlite is one process's folder (chaos 8).
-for (const dialect of TEST_DIALECTS.filter((d) => d !== 'pglite')) {
+for (const dialect of SERVER_ENGINES) {
   describe(`chaos 1: the service SIGKILLed again and again while the CRM changes [${dialect}]`, function () {
     this.timeout(scaled(240_000, 1_200_000));
-    let testDb: TestDatabase;
-    let run: ChaosRun;
-
-    before(async function () {
-      if (dialect === 'mssql' && !MSSQL_URL) {
-        console.log('      SQL Server run skipped: OUTBOX_TEST_MSSQL_URL is not set');
-        this.skip();
-      }
-      testDb = await createTestDatabase(dialect);
-      run = await ChaosRun.open(testDb.url);
-    });
-    after(async () => {
-      await run?.close();
-      await testDb?.drop();
-    });
+    const world = useChaosRun(dialect);
 
     it('captures every change once, completes every delivery, and receivers see duplicates only from cut leases', async () => {
+      const run = world();
       const changes = scaled(600, 20_000);
       const minimumKills = 5;
       const service = await run.addService();

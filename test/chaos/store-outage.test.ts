@@ -6,6 +6,7 @@ import { expectNothingLost } from './support/expect-report.js';
 import { OwnPostgres, postgresBin } from './support/own-postgres.js';
 import { EventPoller } from './support/poller.js';
 import { scaled } from './support/scale.js';
+import { notOnTsqlEngine } from './support/engines.js';
 
 describe('chaos 3: the store database stopped and started twice mid-run [postgres, own server]', function () {
   this.timeout(scaled(240_000, 900_000));
@@ -84,3 +85,8 @@ describe('chaos 3: the store database stopped and started twice mid-run [postgre
     expectNothingLost(report, world.cutLeases);
   });
 });
+
+notOnTsqlEngine(
+  'chaos 3: the store database stopped and started twice mid-run',
+  'it stops and starts a PostgreSQL server of its own (pg_ctl); the T-SQL engine is a shared server this suite does not stop',
+);

@@ -6,6 +6,7 @@ import { CrmWriter, sleep } from './support/crm-writer.js';
 import { expectNothingLost } from './support/expect-report.js';
 import { EventPoller } from './support/poller.js';
 import { FULL, scaled } from './support/scale.js';
+import { notOnTsqlEngine } from './support/engines.js';
 
 /** The deliveries one instance made, from its own Prometheus counter. */
 async function deliveredBy(url: string): Promise<number> {
@@ -75,3 +76,8 @@ describe('chaos 2: three instances at once, one killed [postgres]', function () 
     expectNothingLost(report, run.cutLeases);
   });
 });
+
+notOnTsqlEngine(
+  'chaos 2: three instances at once, one killed',
+  'not ported to the T-SQL engine yet (chaos 1 covers SIGKILL and restart there)',
+);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -12,15 +12,24 @@ describe('the embedded store between processes', function () {
   let dir: string;
   let config: string;
   let service: RunningCli | undefined;
+  /** A data folder one service made, seeded and stopped cleanly: each kill case starts from a copy. */
+  let stoppedStore: string | undefined;
+
+  function newFolder(): { dir: string; config: string } {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'outbox-embedded-cli-'));
+    const file = path.join(folder, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ store: { url: `pglite:${path.join(folder, 'data', 'store')}` }, http: { port: 0 }, demo: { eventsPerSecond: 20 } }),
+    );
+    return { dir: folder, config: file };
+  }
 
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-embedded-cli-'));
-    config = path.join(dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({ store: { url: `pglite:${path.join(dir, 'data', 'store')}` }, http: { port: 0 }, demo: { eventsPerSecond: 20 } }),
-    );
+    ({ dir, config } = newFolder());
   });
+
+  after(() => stoppedStore && rmSync(path.dirname(path.dirname(stoppedStore)), { recursive: true, force: true }));
 
   afterEach(async () => {
     if (service && service.child.exitCode === null) {
@@ -74,10 +83,16 @@ describe('the embedded store between processes', function () {
   for (const moment of ['creating', 'starting', 'running', 'stopping'] as const) {
     it(`opens again after the service is killed with SIGKILL while ${moment}`, async () => {
       if (moment !== 'creating') {
-        const first = startCli(['run', '--demo', '--config', config]);
-        await first.waitFor(/service running/, 120_000);
-        first.child.kill('SIGINT');
-        expect(await first.exited).to.equal(0);
+        // The first life is the same for every case: made once, its folder copied (a start costs seconds).
+        if (!stoppedStore) {
+          const made = newFolder();
+          const first = startCli(['run', '--demo', '--config', made.config]);
+          await first.waitFor(/service running/, 120_000);
+          first.child.kill('SIGINT');
+          expect(await first.exited).to.equal(0);
+          stoppedStore = path.join(made.dir, 'data', 'store');
+        }
+        cpSync(stoppedStore, path.join(dir, 'data', 'store'), { recursive: true });
       }
       service = startCli(['run', '--demo', '--config', config]);
       if (moment === 'creating') await service.waitFor(/./, 120_000).catch(() => undefined);

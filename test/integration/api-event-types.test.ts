@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,8 @@ import { expect } from 'chai';
 import { reconcileInvoiceStatuses } from '../../src/capture/invoice-status.js';
 import { CrmSimulator } from '../../src/demo/simulator.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { EVENT_CATALOG, standaloneSchema } from '../../src/outbox/event-catalog/index.js';
+import { EVENT_CATALOG } from '../../src/outbox/event-catalog/index.js';
+import { eventSchemaFiles, SCHEMA_FILES_DIR } from '../../src/outbox/event-catalog/schema-files.js';
 import { EVENT_TYPES } from '../../src/outbox/event-types.js';
 import { call, keyWith, type RunningApi, startApi } from '../support/api-app.js';
 import { captureAll, testCaptureContext } from '../support/capture.js';
@@ -20,7 +21,7 @@ import { responseProblems } from '../support/openapi-check.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const REDOCLY = join(ROOT, 'node_modules/@redocly/cli/bin/cli.js');
-const SCHEMA_DIR = join(ROOT, 'docs/event-types');
+const SCHEMA_DIR = join(ROOT, SCHEMA_FILES_DIR);
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -58,12 +59,22 @@ describe('event catalog', () => {
     }
   });
 
-  it('is published as one JSON Schema file per type under docs/event-types (UPDATE_SNAPSHOTS=1 rewrites them)', async () => {
-    for (const entry of EVENT_CATALOG) {
-      const file = join(SCHEMA_DIR, `${entry.type}.schema.json`);
-      if (process.env['UPDATE_SNAPSHOTS'] === '1') await writeFile(file, `${JSON.stringify(standaloneSchema(entry), null, 2)}\n`);
-      // Compared as JSON: prettier may lay the file out its own way.
-      expect(JSON.parse(await readFile(file, 'utf8')), file).to.deep.equal(standaloneSchema(entry));
+  it('is published as one JSON Schema file per type under docs/event-types, equal to the catalog (npm run event-schemas rewrites them)', async () => {
+    const files = eventSchemaFiles();
+    expect((await readdir(SCHEMA_DIR)).sort()).to.deep.equal(files.map((f) => f.name).sort());
+    for (const file of files) {
+      // Compared as JSON: prettier lays the file out its own way.
+      const path = join(SCHEMA_DIR, file.name);
+      expect(JSON.parse(await readFile(path, 'utf8')), `${path}: run npm run event-schemas`).to.deep.equal(file.schema);
+    }
+  });
+
+  it('is listed in the README, one line per type linking to its schema file', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    for (const type of EVENT_TYPES) {
+      const lines = readme.split('\n').filter((line) => line.startsWith(`- \`${type}\` — `));
+      expect(lines, type).to.have.length(1);
+      expect(lines[0], type).to.contain(`](docs/event-types/${type}.schema.json)`);
     }
   });
 });

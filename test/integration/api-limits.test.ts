@@ -98,8 +98,10 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
   });
 
   it('never skips an event committed after a later id, nor repeats one', async function () {
-    // A second connection is needed to hold a transaction open; PGlite is one embedded connection.
-    if (suite.dialect === 'pglite') this.skip();
+    if (suite.dialect === 'pglite') {
+      console.log('      skipped on pglite: holding a transaction open needs a second connection, and PGlite is one embedded connection');
+      this.skip();
+    }
     const key = await keyWith(suite.db, 'events:read');
     const other = await suite.openAnother('slow-writer');
     const ev = (n: number) => ({
@@ -154,7 +156,10 @@ describeEachDialect('integration API: the cursor with concurrent writers', (suit
 
 describeEachDialect('integration API: readiness when the source is down', (suite) => {
   it('answers 503 naming the source while the store is fine', async function () {
-    if (suite.dialect === 'pglite') this.skip(); // a second pool needs a server
+    if (suite.dialect === 'pglite') {
+      console.log('      skipped on pglite: a second pool needs a database server, not the in-process PGlite');
+      this.skip();
+    }
     const source = await suite.openAnother('source');
     const api = await startApi(suite.db, {}, {}, source);
     try {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Database } from '../../src/db/connect.js';
 import { captureAll, eventsOf, testCaptureContext } from '../support/capture.js';
+import { employeeRow } from '../support/crm-rows.js';
 import { describeEachDialect } from '../support/databases.js';
 
 /** The sample payloads of the event catalog the CRM team published, ids aside. */
@@ -15,7 +16,7 @@ const SAMPLES = {
     employee_id: 7,
     employee_name: 'John Advisor',
     affiliate_id: null,
-    created_date: '2026-01-28T10:30:00Z',
+    created_date: '2026-01-28T10:30:00.000Z',
   },
   'lead.created': {
     first_name: 'Michael',
@@ -25,33 +26,33 @@ const SAMPLES = {
     status: 'Lead - New',
     status_id: 10,
     source: 'website_form',
-    created_date: '2026-01-28T09:15:00Z',
+    created_date: '2026-01-28T09:15:00.000Z',
   },
   'client.status_changed': {
     previous_status: 'Client - Active',
     new_status: 'Client - Graduated',
-    changed_date: '2026-01-28T14:22:00Z',
+    changed_date: '2026-01-28T14:22:00.000Z',
     changed_by_employee_id: 7,
     status_note: 'All items removed',
   },
   'payment.succeeded': {
     payment_amount: 99,
     payment_method: 'Credit Card',
-    date_paid: '2026-01-28T11:45:00Z',
+    date_paid: '2026-01-28T11:45:00.000Z',
     transaction_id: 'ch_3AbCdEfGhIjK',
   },
   'payment.failed': {
     amount_attempted: 149,
     failure_reason: 'Card declined - insufficient funds',
     payment_method: 'Credit Card',
-    attempted_date: '2026-01-28T11:50:00Z',
+    attempted_date: '2026-01-28T11:50:00.000Z',
   },
   'invoice.created': {
     amount: 99,
     due_date: '2026-02-05',
     description: 'Monthly Service Fee',
     invoice_status: 'Unpaid',
-    created_date: '2026-01-28T08:00:00Z',
+    created_date: '2026-01-28T08:00:00.000Z',
   },
   'invoice.status_changed': { previous_status: 'Unpaid', new_status: 'Paid', total_paid: 99, balance: 0, payment_date: '2026-01-28' },
   'affiliate.created': {
@@ -60,10 +61,10 @@ const SAMPLES = {
     phone: '+14155553333',
     affiliate_code: 'SARAH2024',
     is_approved_affiliate: false,
-    created_date: '2026-01-28T13:20:00Z',
+    created_date: '2026-01-28T13:20:00.000Z',
   },
-  'document.uploaded': { doc_name: 'credit_report_2024.pdf', doc_type_name: 'Credit Report', created_date: '2026-01-28T15:10:00Z' },
-  'agreement.signed': { signed_date: '2026-01-28T10:35:00Z', name_signed: 'Jane Smith', agreement_name: 'Service Agreement 2024' },
+  'document.uploaded': { doc_name: 'credit_report_2024.pdf', doc_type_name: 'Credit Report', created_date: '2026-01-28T15:10:00.000Z' },
+  'agreement.signed': { signed_date: '2026-01-28T10:35:00.000Z', name_signed: 'Jane Smith', agreement_name: 'Service Agreement 2024' },
 } as const;
 
 async function insertClient(
@@ -174,19 +175,7 @@ describeEachDialect(
         },
         'EmployeeID',
       );
-      await db.db
-        .insertInto('dbo.Employee')
-        .values({
-          FullName: 'Not An Affiliate',
-          Email: null,
-          Phone: null,
-          TeamRoleID: 1,
-          IsActive: true,
-          IsApprovedAffiliate: false,
-          AffiliateCode: null,
-          CreatedDate: '2026-01-28 13:21:00',
-        })
-        .execute();
+      await db.db.insertInto('dbo.Employee').values(employeeRow('Not An Affiliate', '2026-01-28 13:21:00')).execute();
       ids['doc'] = await db.dialect.insertReturningId(
         db.db,
         'dbo.ClientDoc',
@@ -289,7 +278,7 @@ describeEachDialect(
       expect(paid!.payload).to.deep.equal({
         invoice_id: ids['invoice'],
         client_id: ids['jane'],
-        changed_date: '2026-01-28T11:45:00Z',
+        changed_date: '2026-01-28T11:45:00.000Z',
         ...SAMPLES['invoice.status_changed'],
       });
       expect(paid!.createdUtc).to.equal('2026-01-28T11:45:00.000Z');
@@ -314,7 +303,7 @@ describeEachDialect(
         payment_id: ids['failed'],
         invoice_id: ids['invoice2'],
         client_id: ids['michael'],
-        date_attempted: '2026-01-28T11:50:00Z',
+        date_attempted: '2026-01-28T11:50:00.000Z',
         ...SAMPLES['payment.failed'],
       });
     });

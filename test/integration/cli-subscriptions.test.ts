@@ -2,8 +2,11 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { createApiKey, revokeApiKey } from '../../src/api/api-keys.js';
+import { assignOwner, findOwnerKey } from '../../src/api/subscription-owner.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
+import { call, startApi } from '../support/api-app.js';
 import { runCli, startCli } from '../support/cli.js';
 import { describeEachDialect } from '../support/databases.js';
 
@@ -64,7 +67,7 @@ describeEachDialect('outbox subscriptions and outbox deliveries list (CLI)', (su
     expect(show.stdout).to.include('https://hooks.example.com/crm');
     expect(show.stdout).to.match(/deliveries +1 pending, 0 succeeded, 1 failed, 0 cancelled/);
     const shown = JSON.parse((await runCli(['subscriptions', 'show', String(subscriptionId), '--json'], env())).stdout);
-    expect(shown).to.deep.include({ id: subscriptionId, description: 'sheet', enabled: true });
+    expect(shown).to.deep.include({ id: subscriptionId, description: 'sheet', enabled: true, owner_key_id: null });
     expect(shown.deliveries).to.deep.equal({ pending: 1, succeeded: 0, failed: 1, cancelled: 0 });
     const missing = await runCli(['subscriptions', 'show', '999999'], env());
     expect(missing.code).to.equal(2);
@@ -97,6 +100,70 @@ describeEachDialect('outbox subscriptions and outbox deliveries list (CLI)', (su
     }
   });
 
+  it('assigns an owner to subscriptions made before migration 0007, so a Zapier key can delete its own (it got 404)', async () => {
+    const store = kyselySubscriptionStore(suite.db, { secretOverlapHours: 24 });
+    const unowned = async () =>
+      (await store.create({ url: 'https://hooks.zapier.com/hooks/standard/1', eventTypes: ['client.created'] })).subscription.id;
+    const [one, second, third] = [await unowned(), await unowned(), await unowned()];
+    const zapier = await createApiKey(suite.db, `zapier-${one}`, ['events:read', 'integrations:read', 'integrations:write']);
+    const other = await createApiKey(suite.db, `other-${one}`, ['events:read', 'integrations:read', 'integrations:write']);
+    const api = await startApi(suite.db, { api: { keyCacheMs: 0 } });
+    try {
+      const route = (id: number) => `/api/v1/webhooks/subscriptions/${id}`;
+      expect((await call(api.base, 'DELETE', route(one), zapier.key)).status, "before: not the key's own").to.equal(404);
+
+      const byName = await runCli(['subscriptions', 'assign-owner', String(one), '--key', `zapier-${one}`], env());
+      expect(byName.code, byName.stderr).to.equal(0);
+      expect(byName.stdout).to.equal(`subscription ${one} now belongs to API key ${zapier.id} (zapier-${one})\n`);
+      expect((await store.get(one))?.ownerKeyId).to.equal(zapier.id);
+      expect((await call(api.base, 'GET', route(one), other.key)).status, 'another key still does not see it').to.equal(404);
+      expect((await call(api.base, 'DELETE', route(one), zapier.key)).status, 'after: the owner deletes it').to.equal(204);
+
+      const all = await runCli(['subscriptions', 'assign-owner', '--all-unowned', '--key', zapier.prefix], env());
+      expect(all.code, all.stderr).to.equal(0);
+      expect(all.stdout).to.include(`subscription ${second} now belongs to API key ${zapier.id}`);
+      expect(all.stdout).to.include(`subscription ${third} now belongs to API key ${zapier.id}`);
+      expect((await call(api.base, 'DELETE', route(second), zapier.key)).status).to.equal(204);
+      expect(await assignOwner(suite.db, zapier.id, 'all-unowned'), 'none left without an owner').to.deep.equal([]);
+      // Handing one over to another key says whose it was.
+      const moved = await runCli(['subscriptions', 'assign-owner', String(third), '--key', String(other.id)], env());
+      expect(moved.stdout).to.equal(`subscription ${third} now belongs to API key ${other.id} (other-${one}) (was API key ${zapier.id})\n`);
+      expect((await call(api.base, 'DELETE', route(third), zapier.key)).status, "no longer the first key's").to.equal(404);
+    } finally {
+      await api.close();
+    }
+
+    const reader = await createApiKey(suite.db, `reader-${one}`, ['events:read']);
+    const revoked = await createApiKey(suite.db, `revoked-${one}`, ['integrations:write']);
+    await revokeApiKey(suite.db, String(revoked.id));
+    await createApiKey(suite.db, `twin-${one}`, ['integrations:write']);
+    await createApiKey(suite.db, `twin-${one}`, ['integrations:write']);
+    // Through the command: a refusal is one line and exit 2.
+    const refused: [string[], RegExp][] = [
+      [['--key', String(zapier.id)], /^error: give either a subscription id or --all-unowned$/m],
+      [[String(third), '--key', String(revoked.id)], /^error: API key \d+ is revoked/m],
+    ];
+    for (const [args, message] of refused) {
+      const result = await runCli(['subscriptions', 'assign-owner', ...args], env());
+      expect(result.code, args.join(' ')).to.equal(2);
+      expect(result.stderr, args.join(' ')).to.match(message);
+    }
+    // The other refusals in process: each CLI start costs seconds.
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (error: Error) => `${error.constructor.name}: ${error.message}`,
+      );
+    expect(await refusal(assignOwner(suite.db, zapier.id, 999_999))).to.match(/^OwnerError: no subscription 999999/);
+    expect(await refusal(findOwnerKey(suite.db, 'nobody'))).to.match(/^OwnerError: no API key nobody; outbox keys list shows them/);
+    expect(await refusal(findOwnerKey(suite.db, String(reader.id)))).to.match(
+      /^OwnerError: API key \d+ \(reader-\d+\) lacks integrations:write/,
+    );
+    expect(await refusal(findOwnerKey(suite.db, `twin-${one}`))).to.match(
+      /^OwnerError: 2 active API keys are named twin-\d+ \(ids \d+, \d+\): give the id$/,
+    );
+    expect((await store.get(third))?.ownerKeyId, 'a refused assignment changes nothing').to.equal(other.id);
+  });
   it('logs the allowed networks at start in production', async function () {
     this.timeout(90_000);
     const dir = await mkdtemp(join(tmpdir(), 'outbox-allowed-'));

@@ -415,9 +415,15 @@ describeEachDialect('webhook delivery', (suite) => {
       // The paused endpoint's deliveries wait for the probe, with no attempt counted.
       const waiting = await deliveries(dead.subscription.id);
       expect(waiting.filter((w) => w.AttemptCount === 0)).to.have.length(17);
+      expect(await d.claimOnce(), 'nothing is claimed while paused').to.equal(0);
       // After the pause one probe goes; it succeeds, the circuit closes and the backlog flows.
       receiver.reply = () => ({ status: 200, body: 'back' });
       clock.advance(30_000);
+      // Only the probe is claimed: the claim took all 20 due and gave 19 back unsent, churn that held up
+      // the claims of healthy endpoints.
+      expect(await d.claimOnce(), 'claimed when the pause ended').to.equal(1);
+      await d.settled();
+      expect(receiver.requests).to.have.length(4);
       await drain();
       clock.advance(30_000);
       await drain();
@@ -426,6 +432,27 @@ describeEachDialect('webhook delivery', (suite) => {
     } finally {
       await healthy.close();
     }
+  });
+
+  it('holds at most a fifth of its room for one subscription, however many requests may go to it at once', async () => {
+    const one = await subscribe(receiver.url);
+    const other = await subscribe(receiver.url);
+    await append(60);
+    const made = dispatcher({ options: { maxInFlight: 50, batchSize: 50, perSubscriptionInFlight: 50 } });
+    expect(await made.dispatcher.claimOnce()).to.equal(20);
+    const held = await suite.db.db
+      .selectFrom('integration.WebhookDelivery')
+      .select(['SubscriptionId', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('LeaseOwner', 'is not', null)
+      .groupBy('SubscriptionId')
+      .execute();
+    expect(held.map((row) => [Number(row.SubscriptionId), Number(row.n)]).sort()).to.deep.equal(
+      [
+        [one.subscription.id, 10],
+        [other.subscription.id, 10],
+      ].sort(),
+    );
+    await made.drain();
   });
 
   it('two dispatchers on one store never send a delivery twice', async () => {

@@ -6,13 +6,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { validateConfig } from '../../src/config/load.js';
-import { openDatabase } from '../../src/db/connect.js';
+import { type Database, openDatabase } from '../../src/db/connect.js';
+import { sql } from 'kysely';
 import { ensureDemoCrm } from '../../src/demo/crm-schema.js';
-import { runDoctor } from '../../src/doctor/checks.js';
+import { runDoctor, STORE_RIGHTS } from '../../src/doctor/checks.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { runCli } from '../support/cli.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, MSSQL_URL, TEST_DIALECTS, type TestDatabase } from '../support/databases.js';
 
 const byName = (results: { name: string; ok: boolean; detail: string; fix?: string }[], name: string) => {
   const found = results.find((r) => r.name === name);
@@ -20,7 +21,7 @@ const byName = (results: { name: string; ok: boolean; detail: string; fix?: stri
   return found;
 };
 
-for (const kind of ['postgres', 'pglite'] as const) {
+for (const kind of TEST_DIALECTS) {
   describe(`outbox doctor [${kind}]`, function () {
     this.timeout(60_000);
     let url: string;
@@ -31,9 +32,13 @@ for (const kind of ['postgres', 'pglite'] as const) {
     let closedUrl: string;
     let connections = 0;
 
-    before(async () => {
-      if (kind === 'postgres') {
-        testDb = await createTestDatabase('postgres');
+    before(async function () {
+      if (kind === 'mssql' && !MSSQL_URL) {
+        console.log('      SQL Server suite skipped: OUTBOX_TEST_MSSQL_URL is not set (outbox doctor)');
+        this.skip();
+      }
+      if (kind !== 'pglite') {
+        testDb = await createTestDatabase(kind);
         url = testDb.url;
       } else {
         dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-doctor-'));
@@ -67,7 +72,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
 
     after(async () => {
-      await new Promise((resolve) => receiver.close(resolve));
+      if (receiver) await new Promise((resolve) => receiver.close(resolve));
       await testDb?.drop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
@@ -75,7 +80,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     it('passes every check of a good install, and names the unreachable subscription', async () => {
       const results = await runDoctor(validateConfig({ store: { url } }));
       expect(byName(results, 'store connection')).to.include({ ok: true });
-      expect(byName(results, 'store connection').detail).to.match(/PostgreSQL/);
+      expect(byName(results, 'store connection').detail).to.match(kind === 'mssql' ? /SQL Server/ : /PostgreSQL/);
       expect(byName(results, 'store schema')).to.include({ ok: true });
       expect(byName(results, 'store rights')).to.include({ ok: true });
       expect(byName(results, 'source rights')).to.include({ ok: true });
@@ -138,8 +143,45 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
     it('checks every table outbox run works, the migration log included', async () => {
       const results = await runDoctor(validateConfig({ store: { url } }), { probeUrl: async () => 200 });
-      expect(byName(results, 'store rights').detail).to.equal('SELECT, INSERT, UPDATE, DELETE on 10 objects, SELECT on 1 more');
+      // Every table of the store's types: the migration log read, the others worked.
+      expect(byName(results, 'store rights').detail).to.equal('SELECT on 1 object; SELECT, INSERT, UPDATE, DELETE on 11 objects');
+      expect(byName(results, 'source rights').detail).to.equal('SELECT on 12 objects');
     });
+
+    // PGlite has one user, who holds every right: nothing to revoke there.
+    if (kind !== 'pglite')
+      it('names the table and right that is missing, for every store table (AdminSession included)', async () => {
+        const login = `outbox_doctor_${process.pid}`;
+        const admin = await openDatabase(parseDatabaseUrl(url), { role: 'test-admin', connectTimeoutMs: 10_000, poolMax: 1 });
+        try {
+          await grantAllButAdminSessionDelete(admin, kind, login);
+          const limited = kind === 'mssql' ? withLogin(url, login, 'Doctor-pw-1') : withLogin(url, login, '');
+          const results = await runDoctor(validateConfig({ store: { url: limited } }), { probeUrl: async () => 200 });
+          expect(byName(results, 'store rights')).to.deep.include({ ok: false, detail: 'missing DELETE on integration.AdminSession' });
+        } finally {
+          await dropLogin(admin, kind, login);
+          await admin.close();
+        }
+      });
+
+    it(
+      kind === 'mssql'
+        ? 'reports the compatibility level and READ_COMMITTED_SNAPSHOT'
+        : 'has no compatibility level or snapshot setting to report',
+      async () => {
+        const results = await runDoctor(validateConfig({ store: { url } }), { probeUrl: async () => 200 });
+        const names = results.map((r) => r.name);
+        if (kind !== 'mssql') {
+          expect(names).not.to.include('store compatibility level');
+          return;
+        }
+        expect(byName(results, 'store compatibility level')).to.include({ ok: true });
+        expect(byName(results, 'store compatibility level').detail).to.match(/^database outbox_test_\w+ (is at|reports) level \d{3}/);
+        expect(byName(results, 'store row versioning').detail).to.match(
+          /READ_COMMITTED_SNAPSHOT (ON|OFF) in outbox_test_\w+.*polling cursor|cursor/,
+        );
+      },
+    );
 
     it('exits 1 from the command line when a check fails, one line per check', async () => {
       const result = await runCli(['doctor'], { OUTBOX_STORE_URL: url });
@@ -162,6 +204,10 @@ describe('outbox doctor before outbox migrate [pglite]', function () {
       expect(result.stdout).to.match(/fix: run 'outbox migrate'/);
       expect(result.stdout).to.match(/^ok\s+store rights\s+not checked table by table until the schema exists/m);
       expect(result.stdout).not.to.match(/store rights\s+missing/);
+      // No CRM in this database yet: the objects are missing, which no GRANT fixes.
+      expect(result.stdout).to.match(/^FAIL\s+source objects\s+dbo\.\w+, .* do not exist in this database/m);
+      expect(result.stdout).to.match(/fix: point source\.url at the CRM database/);
+      expect(result.stdout).not.to.match(/source rights\s+missing/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -180,3 +226,52 @@ describe('outbox doctor on a broken configuration', function () {
     expect(result.stdout + result.stderr).not.to.contain('s3cret');
   });
 });
+
+/** The URL with another login (and password) in place of the test's. */
+function withLogin(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString();
+}
+
+/** A login holding every right `outbox run` needs but DELETE on integration.AdminSession. */
+async function grantAllButAdminSessionDelete(admin: Database, kind: string, login: string): Promise<void> {
+  if (kind === 'mssql') {
+    await sql.raw(`CREATE LOGIN ${login} WITH PASSWORD = 'Doctor-pw-1'`).execute(admin.db);
+    await sql.raw(`CREATE USER ${login} FOR LOGIN ${login}`).execute(admin.db);
+    // Table by table rather than DENY, which Babelfish does not run.
+    for (const [table, rights] of Object.entries(STORE_RIGHTS)) {
+      const granted = table === 'integration.AdminSession' ? rights.filter((right) => right !== 'DELETE') : rights;
+      await sql.raw(`GRANT ${granted.join(', ')} ON ${table} TO ${login}`).execute(admin.db);
+    }
+    return;
+  }
+  await sql.raw(`CREATE ROLE ${login} LOGIN`).execute(admin.db);
+  await sql.raw(`GRANT USAGE ON SCHEMA integration, dbo, api TO ${login}`).execute(admin.db);
+  await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA integration TO ${login}`).execute(admin.db);
+  await sql.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA dbo, api TO ${login}`).execute(admin.db);
+  await sql.raw(`REVOKE DELETE ON integration."AdminSession" FROM ${login}`).execute(admin.db);
+}
+
+async function dropLogin(admin: Database, kind: string, login: string): Promise<void> {
+  if (kind === 'mssql') {
+    await sql
+      .raw(`DROP USER IF EXISTS ${login}`)
+      .execute(admin.db)
+      .catch(() => undefined);
+    await sql
+      .raw(`DROP LOGIN ${login}`)
+      .execute(admin.db)
+      .catch(() => undefined);
+    return;
+  }
+  await sql
+    .raw(`DROP OWNED BY ${login}`)
+    .execute(admin.db)
+    .catch(() => undefined);
+  await sql
+    .raw(`DROP ROLE IF EXISTS ${login}`)
+    .execute(admin.db)
+    .catch(() => undefined);
+}

@@ -82,7 +82,10 @@ describeEachDialect(
   'two instances migrating a new database at once',
   (suite) => {
     it('applies each file exactly once, whichever instance gets there first', async function () {
-      if (suite.dialect === 'pglite') this.skip(); // one embedded connection: no second instance exists
+      if (suite.dialect === 'pglite') {
+        console.log('      skipped on pglite: one embedded connection, so no second instance can migrate beside it');
+        this.skip();
+      }
       const a = await suite.openAnother('a');
       const b = await suite.openAnother('b');
       const [fromA, fromB] = await Promise.all([migrate(a, silentLogger()), migrate(b, silentLogger())]);

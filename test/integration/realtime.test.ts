@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import { CaptureLoop } from '../../src/capture/capture-loop.js';
+import { validateConfig } from '../../src/config/load.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
@@ -81,6 +83,39 @@ describeEachDialect(
           // Rows keep coming: the probe is fast again and the dispatcher is nudged again.
           await insertClient('Again');
           await until(() => receiver.requests.length === 2);
+        } finally {
+          unsubscribe();
+          await loop.stop();
+          await made.close();
+        }
+      });
+
+      it('after a quiet spell probes the source at the default idle interval of at most 200 ms, and captures the next commit', async () => {
+        await kyselySubscriptionStore(suite.db, { secretOverlapHours: 24 }).create({
+          url: `${receiver.url}/hook`,
+          eventTypes: ['client.created'],
+        });
+        const defaults = validateConfig({}).capture;
+        const signal = new OutboxSignal();
+        const made = testDispatcher(suite.db, { options: { pollIntervalMs: IDLE_MS, minPollIntervalMs: IDLE_MS } });
+        const unsubscribe = signal.subscribe(() => made.dispatcher.nudge());
+        const loop = new CaptureLoop(testCaptureContext(suite.db, { now: () => new Date() }), {
+          pollIntervalMs: defaults.pollIntervalMs,
+          minPollIntervalMs: defaults.minPollIntervalMs,
+          reconcileCron: null,
+          onAppended: () => signal.appended(),
+        });
+        try {
+          await loop.runOnce(); // the watermarks
+          await made.dispatcher.start();
+          await loop.start();
+          // Nothing comes: the probes back off all the way to the idle interval.
+          await until(() => loop.probeDelayMs === defaults.pollIntervalMs);
+          // A commit then waits for one idle probe at most, not the second a lone loop used to sleep.
+          expect(loop.probeDelayMs).to.be.at.most(200);
+          await insertClient('AfterQuiet');
+          await until(() => receiver.requests.length === 1);
+          expect(JSON.parse(receiver.requests[0]!.body)).to.deep.include({ type: 'client.created' });
         } finally {
           unsubscribe();
           await loop.stop();
@@ -189,6 +224,42 @@ describeEachDialect(
         const n = await append('lead.created');
         expect(ns(await waiting)).to.deep.equal([n]);
       });
+
+      if (suite.dialect === 'postgres') {
+        it('keeps scanning fast while a signalled event waits for an older transaction of the server to end', async () => {
+          const cursor = await endCursor('agreement.signed');
+          const other = await suite.openAnother('older transaction');
+          let finish!: () => void;
+          const finished = new Promise<void>((resolve) => (finish = resolve));
+          let began!: () => void;
+          const begun = new Promise<void>((resolve) => (began = resolve));
+          // A transaction with an id older than the event's: the event stays invisible until it ends.
+          const older = other.db.transaction().execute(async (trx) => {
+            await sql`SELECT pg_current_xact_id()`.execute(trx);
+            began();
+            await finished;
+          });
+          try {
+            await begun;
+            const waiting = poll(`wait=25&type=agreement.signed&cursor=${cursor}`);
+            await until(() => api.app.eventWatch.waiting === 1);
+            const n = await append('agreement.signed');
+            signal.appended();
+            // Scans keep missing the event; they must not back off towards the idle poll.
+            const start = api.app.eventWatch.scans;
+            await until(() => api.app.eventWatch.scans >= start + 5);
+            expect(api.app.eventWatch.plannedScanMs).to.be.at.most(20);
+            finish();
+            await older;
+            // No signal comes for it now: the scans in effect find it.
+            expect(ns(await waiting)).to.deep.equal([n]);
+          } finally {
+            finish();
+            await older;
+            await other.close();
+          }
+        });
+      }
 
       it('keeps waiting through events of other types, and wakes for its own', async () => {
         const cursor = await endCursor('payment.failed');

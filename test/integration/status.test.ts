@@ -45,4 +45,26 @@ describeEachDialect('store status', (suite) => {
     expect(status.captureLagSeconds).to.equal(90);
     expect(status.watermarks.map((w) => [w.source, w.lastKey])).to.deep.equal([['dbo.Client', 2]]);
   });
+
+  it('measures lag from live capture only: a backfill of old history does not make it look huge', async () => {
+    await suite.db.db.deleteFrom('integration.WebhookDelivery').execute();
+    await suite.db.db.deleteFrom('integration.OutboxEvent').execute();
+    const append = (sourceKey: string, createdUtc: string, metadata: Record<string, unknown>) =>
+      suite.db.db
+        .transaction()
+        .execute((trx) =>
+          appendEvents(trx, suite.db.dialect, 1, [
+            { type: 'client.created', sourceKey, createdUtc: new Date(createdUtc), payload: {}, metadata },
+          ]),
+        );
+    await append('dbo.Client:900', '2025-02-01T10:00:00Z', { backfill: true });
+    expect((await readStoreStatus(suite.db, new Date('2026-03-01T12:02:00Z'))).captureLagSeconds, 'only history: no live lag').to.equal(
+      null,
+    );
+    await append('dbo.Client:901', '2026-03-01T12:01:00Z', {});
+    await append('dbo.Client:902', '2025-01-01T10:00:00Z', { backfill: true });
+    const status = await readStoreStatus(suite.db, new Date('2026-03-01T12:02:00Z'));
+    expect(status.outbox.newestCreatedUtc).to.equal('2025-01-01T10:00:00.000Z');
+    expect(status.captureLagSeconds).to.equal(60);
+  });
 });

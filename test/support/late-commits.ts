@@ -124,14 +124,8 @@ export async function maxClientId(db: Database): Promise<number> {
   return Number(row.id ?? 0);
 }
 
-/**
- * The promise itself: every client committed above `after` has exactly one event (client.created
- * or lead.created, whichever its status makes), and no event names a client that is not there.
- */
-export async function expectEveryClientOnce(db: Database, after: number): Promise<void> {
-  const committed = (await db.db.selectFrom('dbo.Client').select('ClientID').where('ClientID', '>', after).execute()).map((r) =>
-    Number(r.ClientID),
-  );
+/** How many created events (client.created or lead.created) each client above `after` has. */
+export async function clientEventCounts(db: Database, after: number): Promise<Map<number, number>> {
   const events = await db.db
     .selectFrom('integration.OutboxEvent')
     .select('SourceKey')
@@ -142,6 +136,18 @@ export async function expectEveryClientOnce(db: Database, after: number): Promis
     const key = Number(SourceKey.slice('dbo.Client:'.length));
     if (key > after) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  return counts;
+}
+
+/**
+ * The promise itself: every client committed above `after` has exactly one event (client.created
+ * or lead.created, whichever its status makes), and no event names a client that is not there.
+ */
+export async function expectEveryClientOnce(db: Database, after: number): Promise<void> {
+  const committed = (await db.db.selectFrom('dbo.Client').select('ClientID').where('ClientID', '>', after).execute()).map((r) =>
+    Number(r.ClientID),
+  );
+  const counts = await clientEventCounts(db, after);
   const missing = committed.filter((key) => !counts.has(key)).sort((a, b) => a - b);
   const twice = [...counts].filter(([, n]) => n > 1).map(([key]) => key);
   const known = new Set(committed);

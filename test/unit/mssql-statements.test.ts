@@ -52,3 +52,17 @@ describe('SQL Server statements match their reviewed snapshots (test/snapshots/m
     });
   }
 });
+
+describe('SQL Server statements the filtered pending indexes serve', () => {
+  it("compare Status with the literal N'pending', never a parameter (a parameter never matches a filtered index)", () => {
+    const snapshots = readdirSync(SNAPSHOT_DIR).map((file) => readFileSync(path.join(SNAPSHOT_DIR, file), 'utf8'));
+    const statements = snapshots.flatMap((text) => text.split(/;\n/));
+    // The delivery logs filter by whichever status a person picks, over (SubscriptionId, DeliveryId).
+    const pendingQueue = statements.filter(
+      (s) => /WebhookDelivery/.test(s) && /where[^;]*"Status" (=|in)/i.test(s) && !/"d"\."Status"/.test(s),
+    );
+    const parameterized = pendingQueue.filter((s) => /where[^;]*"Status" = @\d/i.test(s));
+    expect(parameterized, parameterized.join('\n')).to.deep.equal([]);
+    expect(pendingQueue.filter((s) => s.includes(`"Status" = N'pending'`)).length).to.be.at.least(5);
+  });
+});

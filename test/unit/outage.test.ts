@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import winston from 'winston';
-import { backoffMs, isTransientDatabaseError, OutageLog } from '../../src/kernel/outage.js';
+import { backoffMs, isLockTimeout, isTransientDatabaseError, OutageLog } from '../../src/kernel/outage.js';
 
 describe('database outages', () => {
   it('tells transient errors from permanent ones', () => {
@@ -12,6 +12,22 @@ describe('database outages', () => {
     expect(isTransientDatabaseError(Object.assign(new Error('wrapped'), { cause: { code: 'ECONNRESET' } }))).to.equal(true);
     expect(isTransientDatabaseError(Object.assign(new Error('syntax error'), { code: '42601' }))).to.equal(false);
     expect(isTransientDatabaseError(Object.assign(new Error('Invalid object name'), { number: 208 }))).to.equal(false);
+  });
+
+  it('tells a lock timeout on each engine, and counts it transient', () => {
+    const timeouts = [
+      Object.assign(new Error('Lock request time out period exceeded.'), { number: 1222 }),
+      Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }),
+      // Babelfish answers its catch-all number with PostgreSQL's wording.
+      Object.assign(new Error('canceling statement due to lock timeout'), { number: 33557097 }),
+      Object.assign(new Error('wrapped'), { cause: { number: 1222 } }),
+    ];
+    for (const error of timeouts) {
+      expect(isLockTimeout(error), error.message).to.equal(true);
+      expect(isTransientDatabaseError(error), error.message).to.equal(true);
+    }
+    expect(isLockTimeout(Object.assign(new Error('relation "x" does not exist'), { number: 33557097 }))).to.equal(false);
+    expect(isLockTimeout(Object.assign(new Error('deadlock'), { number: 1205 }))).to.equal(false);
   });
 
   it('backs off exponentially with jitter, capped', () => {

@@ -33,7 +33,6 @@ INSERT INTO dbo.Invoice (InvoiceID, ClientID, Amount, DueDate, Description, Crea
 SET IDENTITY_INSERT dbo.Invoice OFF;
 INSERT INTO dbo.InvoicePayment (InvoiceID, ClientID, Amount, PaymentMethod, IsSuccessful, FailureReason, TransactionID, PaymentDate) VALUES
   (1, 1, 99.00, N'Credit Card', 1, NULL, N'ch_seed0001', '2025-03-10T12:00:00');
-DBCC CHECKIDENT ('dbo.Client', RESEED, 100);
-DBCC CHECKIDENT ('dbo.Employee', RESEED, 100);
-DBCC CHECKIDENT ('dbo.Invoice', RESEED, 100);
+-- No reseed: explicit ids under IDENTITY_INSERT already move each identity to the highest one,
+-- so the next row takes the next key and capture sees no gap.
 GO

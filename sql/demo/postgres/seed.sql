@@ -19,11 +19,12 @@ INSERT INTO dbo."Invoice" ("InvoiceID", "ClientID", "Amount", "DueDate", "Descri
   (1, 1, 99.00, '2025-03-15', 'Monthly Service Fee', '2025-03-01 11:00:00');
 INSERT INTO dbo."InvoicePayment" ("InvoiceID", "ClientID", "Amount", "PaymentMethod", "IsSuccessful", "FailureReason", "TransactionID", "PaymentDate") VALUES
   (1, 1, 99.00, 'Credit Card', true, NULL, 'ch_seed0001', '2025-03-10 12:00:00');
--- Explicit ids above: move each identity past them.
-SELECT setval(pg_get_serial_sequence('dbo."ClientStatus"', 'StatusID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."TeamRole"', 'TeamRoleID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."DocType"', 'DocTypeID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."AgreementTerms"', 'TermsID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."Employee"', 'EmployeeID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."Client"', 'ClientID'), 100);
-SELECT setval(pg_get_serial_sequence('dbo."Invoice"', 'InvoiceID'), 100);
+-- Explicit ids above: move each identity to the highest, so the next row takes the next key
+-- (a jump would be a capture gap that expires with an error ten minutes into the demo).
+SELECT setval(pg_get_serial_sequence('dbo."ClientStatus"', 'StatusID'), (SELECT max("StatusID") FROM dbo."ClientStatus"));
+SELECT setval(pg_get_serial_sequence('dbo."TeamRole"', 'TeamRoleID'), (SELECT max("TeamRoleID") FROM dbo."TeamRole"));
+SELECT setval(pg_get_serial_sequence('dbo."DocType"', 'DocTypeID'), (SELECT max("DocTypeID") FROM dbo."DocType"));
+SELECT setval(pg_get_serial_sequence('dbo."AgreementTerms"', 'TermsID'), (SELECT max("TermsID") FROM dbo."AgreementTerms"));
+SELECT setval(pg_get_serial_sequence('dbo."Employee"', 'EmployeeID'), (SELECT max("EmployeeID") FROM dbo."Employee"));
+SELECT setval(pg_get_serial_sequence('dbo."Client"', 'ClientID'), (SELECT max("ClientID") FROM dbo."Client"));
+SELECT setval(pg_get_serial_sequence('dbo."Invoice"', 'InvoiceID'), (SELECT max("InvoiceID") FROM dbo."Invoice"));

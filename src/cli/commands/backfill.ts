@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
-import { backfill, type BackfillProgress } from '../../capture/backfill.js';
+import { backfill, type BackfillProgress, planBackfill } from '../../capture/backfill.js';
 import { captureContext } from '../../capture/options.js';
 import { EVENT_TYPES, type EventType, isEventType } from '../../outbox/event-types.js';
 import { openDatabases } from '../../service/databases.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { action } from '../action.js';
-import { DELIVER_HELP, deliverySummary, parseDeliver } from '../deliver-option.js';
+import { backfillSummary, chosenSubscriptions, DELIVER_HELP, parseDeliver } from '../deliver-option.js';
 
 interface BackfillOptions {
   since: string;
   events?: string;
   deliver?: string;
+  dryRun?: boolean;
 }
 
 /** One line redrawn in place on a terminal; plain lines per object elsewhere (logs, pipes). */
@@ -41,6 +42,7 @@ export function registerBackfillCommand(program: Command): void {
       `comma-separated event types (default: all that have history: ${EVENT_TYPES.filter((t) => t !== 'invoice.status_changed').join(',')})`,
     )
     .option('--deliver <who>', DELIVER_HELP)
+    .option('--dry-run', 'print what would be written and queued, then stop without writing anything')
     .action(
       action(async (options: BackfillOptions, command: Command) => {
         const deliverTo = parseDeliver(options.deliver);
@@ -56,18 +58,18 @@ export function registerBackfillCommand(program: Command): void {
         if (unknown.length > 0) throw new UsageError(`--events: unknown event type(s) ${unknown.join(', ')}`);
         const databases = await openDatabases(config);
         try {
+          const context = captureContext(config, databases.source, databases.store, logger);
+          const chosen = await chosenSubscriptions(databases.store, deliverTo, types);
+          const planned = await planBackfill(context, options.since, types as EventType[]);
           process.stderr.write(
             `backfill since ${options.since} (the CRM's local date) of ${types.join(', ')}\n` +
-              `pollers: the events appear at the end of GET /api/v1/events, with metadata.backfill = true\n` +
-              `${await deliverySummary(databases.store, deliverTo, types)}\n`,
+              `${backfillSummary(deliverTo, planned, chosen)}\n`,
           );
-          const written = await backfill(
-            captureContext(config, databases.source, databases.store, logger),
-            options.since,
-            types as EventType[],
-            progressPrinter(),
-            deliverTo,
-          );
+          if (options.dryRun) {
+            process.stderr.write('dry run: nothing written\n');
+            return;
+          }
+          const written = await backfill(context, options.since, types as EventType[], progressPrinter(), deliverTo);
           logger.info(`backfill since ${options.since} wrote ${written} event(s)`, { component: 'backfill' });
         } finally {
           await databases.close();

@@ -9,6 +9,8 @@ import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { parseDeliver } from '../deliver-option.js';
+import { planRecover, recoverSummary } from '../recover-plan.js';
 
 export function positiveId(text: string, what: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
@@ -120,20 +122,34 @@ export function registerDeliveriesCommand(program: Command): void {
 
   deliveries
     .command('recover')
-    .description("re-queue a subscription's failed and cancelled deliveries since a time, and queue events of its types it never had")
-    .requiredOption('--subscription <id>', 'the subscription id')
+    .description("re-queue subscriptions' failed and cancelled deliveries since a time, and queue events of their types they never had")
+    .option('--subscription <id>', 'the subscription id (the same as --deliver <id>)')
+    .option('--deliver <who>', 'which subscriptions: ids such as 3,7, or all (every enabled subscription)')
     .requiredOption('--since <time>', 'events created at or after this UTC time: YYYY-MM-DD or 2026-11-01T08:00:00Z')
+    .option('--dry-run', 'print what would be queued, then stop without queuing anything')
     .action(
-      action(async (options: { subscription: string; since: string }, command: Command) => {
-        const subscriptionId = positiveId(options.subscription, '--subscription');
+      action(async (options: { subscription?: string; deliver?: string; since: string; dryRun?: boolean }, command: Command) => {
+        if ((options.subscription === undefined) === (options.deliver === undefined)) {
+          throw new UsageError('recover needs either --subscription <id> or --deliver <ids|all>: which subscriptions get the deliveries');
+        }
+        const deliverTo =
+          options.subscription !== undefined ? [positiveId(options.subscription, '--subscription')] : parseDeliver(options.deliver);
         const since = instant(options.since, '--since');
         const { config, logger } = loadCliContext(command.optsWithGlobals());
         const store = await openCurrentStore(config);
         try {
-          const result = await redelivery(store).recover(subscriptionId, since).catch(asUsage);
-          const line = `subscription ${subscriptionId} since ${since.toISOString()}: ${result.requeued} failed or cancelled deliveries re-queued, ${result.fannedOut} events it never had queued`;
-          logger.info(line, { component: 'deliveries' });
-          process.stdout.write(`${line}\n`);
+          const targets = await planRecover(store, deliverTo, since);
+          process.stderr.write(`${recoverSummary(since, targets)}\n`);
+          if (options.dryRun) {
+            process.stderr.write('dry run: nothing queued\n');
+            return;
+          }
+          for (const target of targets) {
+            const result = await redelivery(store).recover(target.id, since).catch(asUsage);
+            const line = `subscription ${target.id} since ${since.toISOString()}: ${result.requeued} failed or cancelled deliveries re-queued, ${result.fannedOut} events it never had queued`;
+            logger.info(line, { component: 'deliveries' });
+            process.stdout.write(`${line}\n`);
+          }
         } finally {
           await store.close();
         }

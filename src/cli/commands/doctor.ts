@@ -6,7 +6,9 @@ import { action } from '../action.js';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check connections, TLS, rights, schema, time zone, clock skew and subscription URLs; one line per check')
+    .description(
+      'check connections, TLS, rights, schema, database settings, time zone, clock skew and subscription URLs; one line per check',
+    )
     .option('--json', 'print JSON instead of text')
     .action(
       action(async (options: { json?: boolean }, command: Command) => {

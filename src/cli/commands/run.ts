@@ -6,6 +6,7 @@ import { openDatabases } from '../../service/databases.js';
 import { Service } from '../../kernel/service.js';
 import { onShutdownSignal } from '../../kernel/signals.js';
 import { assertSchemaCurrent, migrate } from '../../store/migrate.js';
+import { assertStoreSettings } from '../../store/store-settings.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { action } from '../action.js';
@@ -33,6 +34,7 @@ export function registerRunCommand(program: Command): void {
         }
         const databases = await openDatabases(config, { serveEmbedded: true });
         try {
+          await assertStoreSettings(databases.store, databases.source === databases.store);
           if (options.migrate) await migrate(databases.store, logger);
           const schema = await assertSchemaCurrent(databases.store);
           logger.info(`store schema at version ${schema.current}`, { component: 'service' });

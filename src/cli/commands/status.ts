@@ -40,7 +40,7 @@ export function formatStatus(status: StoreStatus): string {
   const lines = [
     `store schema      version ${status.schema.current} of ${status.schema.latest}${status.schema.pending.length ? ` (pending: ${status.schema.pending.join(', ')})` : ''}`,
     `outbox events     ${status.outbox.events}${status.outbox.newestEventId === null ? '' : ` (newest #${status.outbox.newestEventId} at ${status.outbox.newestCreatedUtc})`}`,
-    `capture lag       ${status.captureLagSeconds === null ? 'no events yet' : `${status.captureLagSeconds} s since the newest event`}`,
+    `capture lag       ${status.captureLagSeconds === null ? 'no live events yet' : `${status.captureLagSeconds} s since the newest live event happened in the CRM (backfills left out)`}`,
     `deliveries        ${status.deliveries.pending} pending, ${status.deliveries.failed} failed${status.deliveries.oldestPendingDueUtc ? ` (oldest due ${status.deliveries.oldestPendingDueUtc})` : ''}`,
     'watermarks',
     ...(status.watermarks.length === 0

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { deliveryCounts } from '../../delivery/delivery-log.js';
 import type { Subscription } from '../../delivery/subscription-service.js';
+import { assignOwner, findOwnerKey, OwnerError } from '../../api/subscription-owner.js';
 import { kyselySubscriptionStore } from '../../delivery/subscriptions.js';
 import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
@@ -19,6 +20,7 @@ function view(s: Subscription): Record<string, unknown> {
     disabled_reason: s.disabledReason,
     created_utc: s.createdUtc,
     updated_utc: s.updatedUtc,
+    owner_key_id: s.ownerKeyId,
   };
 }
 
@@ -30,7 +32,9 @@ function line(s: Subscription): string {
 const PAGE = 500;
 
 export function registerSubscriptionsCommand(program: Command): void {
-  const subscriptions = program.command('subscriptions').description('look at webhook subscriptions (the API creates and changes them)');
+  const subscriptions = program
+    .command('subscriptions')
+    .description('look at webhook subscriptions and assign their owner key (the API creates and changes them)');
 
   subscriptions
     .command('list')
@@ -85,6 +89,7 @@ export function registerSubscriptionsCommand(program: Command): void {
             ['state', found.enabled ? 'enabled' : `disabled: ${found.disabledReason ?? 'by a user'}`],
             ['created', found.createdUtc],
             ['updated', found.updatedUtc],
+            ['owner', found.ownerKeyId === null ? 'no key (only admin keys manage it)' : `API key ${found.ownerKeyId}`],
             [
               'deliveries',
               Object.entries(deliveries)
@@ -93,6 +98,39 @@ export function registerSubscriptionsCommand(program: Command): void {
             ],
           ];
           process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(12)} ${v}`).join('\n')}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  subscriptions
+    .command('assign-owner [id]')
+    .description('make an API key the owner of a subscription (or of every one without an owner), so that key can change and delete it')
+    .requiredOption('--key <key>', 'the owner: an API key id, prefix or name (outbox keys list)')
+    .option('--all-unowned', 'every subscription that has no owner (made before migration 0007 or outside the API)')
+    .action(
+      action(async (idText: string | undefined, options: { key: string; allUnowned?: boolean }, command: Command) => {
+        if ((idText === undefined) === !options.allUnowned) throw new UsageError('give either a subscription id or --all-unowned');
+        const target = idText === undefined ? 'all-unowned' : positiveId(idText, 'id');
+        const { config } = loadCliContext(command.optsWithGlobals());
+        const store = await openCurrentStore(config);
+        try {
+          const key = await findOwnerKey(store, options.key);
+          const assigned = await assignOwner(store, key.id, target);
+          const owner = `API key ${key.id} (${key.name})`;
+          if (assigned.length === 0) {
+            process.stdout.write('no subscription is without an owner\n');
+            return;
+          }
+          const lines = assigned.map(
+            (a) =>
+              `subscription ${a.subscriptionId} now belongs to ${owner}` +
+              (a.previousOwnerKeyId !== null && a.previousOwnerKeyId !== key.id ? ` (was API key ${a.previousOwnerKeyId})` : ''),
+          );
+          process.stdout.write(`${lines.join('\n')}\n`);
+        } catch (error) {
+          throw error instanceof OwnerError ? new UsageError(error.message) : error;
         } finally {
           await store.close();
         }

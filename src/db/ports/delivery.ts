@@ -70,6 +70,13 @@ export interface DeliveryDialect {
    * away by a cancel (its subscription disabled), is left alone.
    */
   updateDeliveries(trx: Trx, owner: string, rows: readonly DeliveryUpdateRow[]): Promise<number>;
+  /**
+   * Cancels up to `rows` pending deliveries of a subscription (all of them where writes are not
+   * bounded), leases included, locking them as the claim does: the due index in NextAttemptUtc
+   * order, then each row. Taken in the claim's order, the two wait for each other but never
+   * deadlock. Returns the rows cancelled.
+   */
+  cancelPending(db: Db | Trx, subscriptionId: number, reason: string, now: Date, rows: number): Promise<number>;
 }
 
 /** The columns both dialects' claim statements return: the delivery's and its event's. */

@@ -19,6 +19,8 @@ export interface DeliveryInsertRow {
 export interface OutboxDialect {
   /** Most events insertEvents is given at once. */
   readonly eventsPerStatement: number;
+  /** Most deliveries insertDeliveries is given at once. */
+  readonly deliveriesPerStatement: number;
   /**
    * Inserts the events in `ord` order, skipping any whose (type, key) is already in the outbox,
    * and returns the ids of those inserted.

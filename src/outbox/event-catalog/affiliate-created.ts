@@ -20,7 +20,7 @@ export const affiliateCreated: EventTypeEntry = {
   sample: sampleEnvelope(
     45685,
     'affiliate.created',
-    '2026-01-28T13:20:00Z',
+    '2026-01-28T13:20:00.000Z',
     {
       employee_id: 456,
       full_name: 'Sarah Partner',
@@ -29,7 +29,7 @@ export const affiliateCreated: EventTypeEntry = {
       affiliate_code: 'SARAH2024',
       is_active: true,
       is_approved_affiliate: false,
-      created_date: '2026-01-28T13:20:00Z',
+      created_date: '2026-01-28T13:20:00.000Z',
     },
     { source: 'dbo.Employee', key: 456 },
   ),

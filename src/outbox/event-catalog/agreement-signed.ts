@@ -18,11 +18,11 @@ export const agreementSigned: EventTypeEntry = {
   sample: sampleEnvelope(
     45687,
     'agreement.signed',
-    '2026-01-28T10:35:00Z',
+    '2026-01-28T10:35:00.000Z',
     {
       agreement_signed_id: 3456,
       client_id: 12345,
-      signed_date: '2026-01-28T10:35:00Z',
+      signed_date: '2026-01-28T10:35:00.000Z',
       name_signed: 'Jane Smith',
       agreement_name: 'Service Agreement 2024',
       terms_id: 12,

@@ -22,7 +22,7 @@ export const clientCreated: EventTypeEntry = {
   sample: sampleEnvelope(
     45678,
     'client.created',
-    '2026-01-28T10:30:00Z',
+    '2026-01-28T10:30:00.000Z',
     {
       client_id: 12345,
       first_name: 'Jane',
@@ -34,7 +34,7 @@ export const clientCreated: EventTypeEntry = {
       employee_id: 7,
       employee_name: 'John Advisor',
       affiliate_id: null,
-      created_date: '2026-01-28T10:30:00Z',
+      created_date: '2026-01-28T10:30:00.000Z',
     },
     { source: 'dbo.Client', key: 12345 },
   ),

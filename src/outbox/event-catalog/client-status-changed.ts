@@ -18,13 +18,13 @@ export const clientStatusChanged: EventTypeEntry = {
   sample: sampleEnvelope(
     45679,
     'client.status_changed',
-    '2026-01-28T14:22:00Z',
+    '2026-01-28T14:22:00.000Z',
     {
       client_status_history_id: 88001,
       client_id: 12345,
       previous_status: 'Client - Active',
       new_status: 'Client - Graduated',
-      changed_date: '2026-01-28T14:22:00Z',
+      changed_date: '2026-01-28T14:22:00.000Z',
       changed_by_employee_id: 7,
       status_note: 'All items removed',
     },

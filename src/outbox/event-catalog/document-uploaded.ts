@@ -18,14 +18,14 @@ export const documentUploaded: EventTypeEntry = {
   sample: sampleEnvelope(
     45686,
     'document.uploaded',
-    '2026-01-28T15:10:00Z',
+    '2026-01-28T15:10:00.000Z',
     {
       client_doc_id: 7890,
       client_id: 12345,
       doc_name: 'credit_report_2024.pdf',
       doc_type_id: 3,
       doc_type_name: 'Credit Report',
-      created_date: '2026-01-28T15:10:00Z',
+      created_date: '2026-01-28T15:10:00.000Z',
     },
     { source: 'dbo.ClientDoc', key: 7890 },
   ),

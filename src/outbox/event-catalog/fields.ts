@@ -13,7 +13,7 @@ export const text = (description: string): Field => field('string', description)
 export const money = (description: string): Field => field('number', `${description}; a number, not a string`);
 export const flag = (description: string): Field => field('boolean', description);
 export const utcTime = (description: string): Field =>
-  field('string', `${description}; ISO 8601 UTC with Z`, { format: 'date-time', examples: ['2026-01-28T10:30:00Z'] });
+  field('string', `${description}; ISO 8601 UTC with milliseconds and Z`, { format: 'date-time', examples: ['2026-01-28T10:30:00.000Z'] });
 export const day = (description: string): Field => field('string', `${description}; YYYY-MM-DD`, { format: 'date' });
 
 /** The same field, where the CRM may leave it empty: the key is always sent, with null. */

@@ -18,7 +18,7 @@ export const invoiceCreated: EventTypeEntry = {
   sample: sampleEnvelope(
     45683,
     'invoice.created',
-    '2026-01-28T08:00:00Z',
+    '2026-01-28T08:00:00.000Z',
     {
       invoice_id: 5434,
       client_id: 12345,
@@ -26,7 +26,7 @@ export const invoiceCreated: EventTypeEntry = {
       due_date: '2026-02-05',
       description: 'Monthly Service Fee',
       invoice_status: 'Unpaid',
-      created_date: '2026-01-28T08:00:00Z',
+      created_date: '2026-01-28T08:00:00.000Z',
     },
     { source: 'api.vwInvoiceDetails', key: 5434 },
   ),

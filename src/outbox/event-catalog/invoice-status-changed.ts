@@ -20,13 +20,13 @@ export const invoiceStatusChanged: EventTypeEntry = {
   sample: sampleEnvelope(
     45684,
     'invoice.status_changed',
-    '2026-01-28T11:45:00Z',
+    '2026-01-28T11:45:00.000Z',
     {
       invoice_id: 5432,
       client_id: 12345,
       previous_status: 'Unpaid',
       new_status: 'Paid',
-      changed_date: '2026-01-28T11:45:00Z',
+      changed_date: '2026-01-28T11:45:00.000Z',
       total_paid: 99.0,
       balance: 0.0,
       payment_date: '2026-01-28',

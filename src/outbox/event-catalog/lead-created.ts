@@ -21,7 +21,7 @@ export const leadCreated: EventTypeEntry = {
   sample: sampleEnvelope(
     45680,
     'lead.created',
-    '2026-01-28T09:15:00Z',
+    '2026-01-28T09:15:00.000Z',
     {
       client_id: 12346,
       first_name: 'Michael',
@@ -31,7 +31,7 @@ export const leadCreated: EventTypeEntry = {
       status: 'Lead - New',
       status_id: 10,
       source: 'website_form',
-      created_date: '2026-01-28T09:15:00Z',
+      created_date: '2026-01-28T09:15:00.000Z',
     },
     { source: 'dbo.Client', key: 12346 },
   ),

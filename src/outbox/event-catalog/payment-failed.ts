@@ -20,7 +20,7 @@ export const paymentFailed: EventTypeEntry = {
   sample: sampleEnvelope(
     45682,
     'payment.failed',
-    '2026-01-28T11:50:00Z',
+    '2026-01-28T11:50:00.000Z',
     {
       payment_id: 9877,
       invoice_id: 5433,
@@ -28,8 +28,8 @@ export const paymentFailed: EventTypeEntry = {
       amount_attempted: 149.0,
       failure_reason: 'Card declined - insufficient funds',
       payment_method: 'Credit Card',
-      date_attempted: '2026-01-28T11:50:00Z',
-      attempted_date: '2026-01-28T11:50:00Z',
+      date_attempted: '2026-01-28T11:50:00.000Z',
+      attempted_date: '2026-01-28T11:50:00.000Z',
     },
     { source: 'dbo.InvoicePayment', key: 9877 },
   ),

@@ -18,14 +18,14 @@ export const paymentSucceeded: EventTypeEntry = {
   sample: sampleEnvelope(
     45681,
     'payment.succeeded',
-    '2026-01-28T11:45:00Z',
+    '2026-01-28T11:45:00.000Z',
     {
       payment_id: 9876,
       invoice_id: 5432,
       client_id: 12345,
       payment_amount: 99.0,
       payment_method: 'Credit Card',
-      date_paid: '2026-01-28T11:45:00Z',
+      date_paid: '2026-01-28T11:45:00.000Z',
       transaction_id: 'ch_3AbCdEfGhIjK',
     },
     { source: 'dbo.InvoicePayment', key: 9876 },

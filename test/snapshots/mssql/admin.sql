@@ -15,10 +15,10 @@ delete from "integration"."AdminSession" where "SessionHash" = @1;
 
 -- == portal overview: capture per source, events per type and attempts by outcome over 24 h, troubled subscriptions, queue depth ==
 select "SourceName", "LastKey", "UpdatedUtc" from "integration"."CaptureWatermark";
-select top(1) "EventId", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 order by "EventId" desc;
--- parameter types: string
-select top(1) "EventId", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 order by "EventId" desc;
--- parameter types: string
+select top(1) "EventId", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 and ("Metadata" not like @2 and "Metadata" not like @3) order by "EventId" desc;
+-- parameter types: string, string, string
+select top(1) "EventId", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" where "EventType" = @1 and ("Metadata" not like @2 and "Metadata" not like @3) order by "EventId" desc;
+-- parameter types: string, string, string
 select "EventType", count(*) as "n" from "integration"."OutboxEvent" where "CreatedUtc" >= @1 group by "EventType";
 -- parameter types: Date
 select "HttpStatus", count(*) as "n" from "integration"."DeliveryAttempt" where "AttemptedUtc" >= @1 group by "HttpStatus";
@@ -27,8 +27,7 @@ select top(100) "SubscriptionId", "Url", "Description", "Enabled", "DisabledReas
 -- parameter types: boolean
 select "SubscriptionId", count(*) as "n" from "integration"."DeliveryAttempt" where "AttemptedUtc" >= @1 and "SubscriptionId" in (@2) and ("HttpStatus" is null or "HttpStatus" < @3 or "HttpStatus" >= @4) group by "SubscriptionId";
 -- parameter types: Date, number, number, number
-select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
--- parameter types: string
+select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = N'pending';
 
 -- == portal events: newest first with every filter, the next page, one event ==
 select top(51) "EventId", "EventType", "SourceKey", "CreatedUtc", "RecordedUtc" from "integration"."OutboxEvent" order by "EventId" desc;

@@ -59,16 +59,28 @@ select top(101) "SubscriptionId", "Url", "EventTypes", "Description", "Enabled",
 -- parameter types: number
 update "integration"."WebhookSubscription" set "Url" = @1, "EventTypes" = @2, "Description" = @3, "Enabled" = @4, "DisabledReason" = @5, "FailingSinceUtc" = @6, "UpdatedUtc" = @7 where "SubscriptionId" = @8;
 -- parameter types: string, string, string, boolean, null, null, Date, number
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
 update "integration"."WebhookSubscription" set "PreviousSecret" = "Secret", "PreviousSecretExpiresUtc" = @1, "Secret" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4;
 -- parameter types: Date, string, Date, number
 select "SubscriptionId", "Url", "EventTypes", "Description", "Enabled", "DisabledReason", "CreatedUtc", "UpdatedUtc", "OwnerKeyId" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
+BEGIN TRANSACTION;
+delete top(2000) from "integration"."DeliveryAttempt" where "DeliveryId" in (select "DeliveryId" from "integration"."WebhookDelivery" where "SubscriptionId" = @1);
+-- parameter types: number
+delete top(2000) from "integration"."WebhookDelivery" where "SubscriptionId" = @1;
+-- parameter types: number
 delete from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
+COMMIT TRANSACTION;
 
 -- == delivery log: deliveries newest first, before a cursor, filtered, attempts, queue depth ==
 select top(101) "d"."DeliveryId", "d"."EventId", "e"."EventType", "d"."SubscriptionId", "d"."Status", "d"."AttemptCount", "d"."NextAttemptUtc", "d"."LastHttpStatus", "d"."LastError", "d"."CreatedUtc", "d"."CompletedUtc" from "integration"."WebhookDelivery" as "d" inner join "integration"."OutboxEvent" as "e" on "e"."EventId" = "d"."EventId" where "d"."SubscriptionId" = @1 order by "d"."DeliveryId" desc;
@@ -81,6 +93,5 @@ select "SubscriptionId" from "integration"."WebhookDelivery" where "DeliveryId" 
 -- parameter types: number
 select "AttemptId", "DeliveryId", "AttemptNumber", "HttpStatus", "ErrorClass", "ResponseBody", "ElapsedMs", "AttemptedUtc" from "integration"."DeliveryAttempt" where "DeliveryId" = @1 order by "AttemptNumber", "AttemptId";
 -- parameter types: number
-select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = @1;
--- parameter types: string
+select count(*) as "n" from "integration"."WebhookDelivery" where "Status" = N'pending';
 

@@ -127,17 +127,39 @@ select top(5000) * from (select * from (select top(5000) "c"."ClientID" as "key"
 -- parameter types: number, number, number, number, number
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
-INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-      OUTPUT inserted.EventId, inserted.EventType
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
-      FROM OPENJSON(@2) WITH (
+DECLARE @rows nvarchar(max) = @1;
+      DECLARE @out TABLE (EventId bigint NOT NULL, EventType nvarchar(100) NOT NULL);
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType INTO @out
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
+      FROM OPENJSON(@rows) WITH (
         ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
         payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
-        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
--- parameter types: number, string
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        DELETE FROM @out;
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT EventId, EventType FROM @out ORDER BY EventId;;
+-- parameter types: string, number
 delete from "integration"."CaptureGapRange" where "SourceName" = @1 and "FirstKey" in (@2, @3);
 -- parameter types: string, number, number
 INSERT INTO integration.CaptureGapRange (SourceName, FirstKey, LastKey, FirstSeenUtc)
@@ -170,34 +192,78 @@ select top(5000) "p"."InvoicePaymentID" as "key", "p"."InvoicePaymentID", "p"."I
 -- parameter types: number
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
-INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-      OUTPUT inserted.EventId, inserted.EventType
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
-      FROM OPENJSON(@2) WITH (
+DECLARE @rows nvarchar(max) = @1;
+      DECLARE @out TABLE (EventId bigint NOT NULL, EventType nvarchar(100) NOT NULL);
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType INTO @out
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
+      FROM OPENJSON(@rows) WITH (
         ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
         payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
-        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
--- parameter types: number, string
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        DELETE FROM @out;
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT EventId, EventType FROM @out ORDER BY EventId;;
+-- parameter types: string, number
 select "v"."InvoiceID" as "key", "v"."InvoiceID", "v"."ClientID", "v"."Amount", "v"."DueDate", "v"."Description", "v"."InvoiceStatus", "v"."TotalPaid", "v"."Balance", "v"."LastPaymentDate", "v"."CreatedDate" from "api"."vwInvoiceDetails" as "v" where "v"."InvoiceID" in (@1);
 -- parameter types: number
 select "InvoiceID", "Status", "Version" from "integration"."CaptureInvoiceStatus" where "InvoiceID" in (@1);
 -- parameter types: number
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
-INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-      OUTPUT inserted.EventId, inserted.EventType
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
-      FROM OPENJSON(@2) WITH (
+DECLARE @rows nvarchar(max) = @1;
+      DECLARE @out TABLE (EventId bigint NOT NULL, EventType nvarchar(100) NOT NULL);
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType INTO @out
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
+      FROM OPENJSON(@rows) WITH (
         ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
         payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
-        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
--- parameter types: number, string
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        DELETE FROM @out;
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT EventId, EventType FROM @out ORDER BY EventId;;
+-- parameter types: string, number
 UPDATE s SET s.Status = r.s, s.Version = r.v, s.SeenUtc = SYSUTCDATETIME()
       FROM integration.CaptureInvoiceStatus AS s WITH (UPDLOCK)
       JOIN OPENJSON(@1) WITH (i bigint '$.i', s nvarchar(20) '$.s', v int '$.v') AS r ON r.i = s.InvoiceID;
@@ -205,7 +271,7 @@ UPDATE s SET s.Status = r.s, s.Version = r.v, s.SeenUtc = SYSUTCDATETIME()
 INSERT INTO integration.CaptureInvoiceStatus (InvoiceID, Status, Version)
       SELECT r.i, r.s, r.v
       FROM OPENJSON(@1) WITH (i bigint '$.i', s nvarchar(20) '$.s', v int '$.v') AS r
-      WHERE NOT EXISTS (SELECT 1 FROM integration.CaptureInvoiceStatus AS s WITH (UPDLOCK, HOLDLOCK) WHERE s.InvoiceID = r.i);
+      WHERE NOT EXISTS (SELECT 1 FROM integration.CaptureInvoiceStatus AS s WHERE s.InvoiceID = r.i);
 -- parameter types: string
 update "integration"."CaptureWatermark" set "LastKey" = @1, "UpdatedUtc" = @2 where "SourceName" = @3;
 -- parameter types: number, Date, string
@@ -236,23 +302,50 @@ delete from "integration"."CaptureBackfill" where "SourceName" = @1;
 insert into "integration"."CaptureBackfill" ("SourceName", "Since", "EventTypes", "NextKey", "EndKey", "UpdatedUtc") values (@1, @2, @3, @4, @5, @6);
 -- parameter types: string, string, string, number, number, Date
 BEGIN TRANSACTION;
+DECLARE @granted int;
+    EXEC @granted = sp_getapplock @Resource = @1, @LockMode = N'Exclusive',
+      @LockOwner = N'Transaction', @LockTimeout = @2;
+    SELECT @granted AS granted;;
+-- parameter types: string, number
 select top(5000) "c"."ClientID" as "key", "c"."ClientID", "c"."FirstName", "c"."LastName", "c"."Email", "c"."Phone", "c"."StatusID", "s"."StatusName", "c"."EmployeeID", "e"."FullName" as "EmployeeName", "c"."AffiliateID", "c"."LeadSource", "c"."CreatedDate" from "dbo"."Client" as "c" inner join "dbo"."ClientStatus" as "s" on "s"."StatusID" = "c"."StatusID" left join "dbo"."Employee" as "e" on "e"."EmployeeID" = "c"."EmployeeID" where "c"."ClientID" > @1 and "c"."ClientID" <= @2 order by "c"."ClientID";
 -- parameter types: number, number
 select "SourceKey" from "integration"."OutboxEvent" where "EventType" in (@1, @2) and "SourceKey" in (@3);
 -- parameter types: string, string, string
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
-INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-      OUTPUT inserted.EventId, inserted.EventType
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
-      FROM OPENJSON(@2) WITH (
+DECLARE @rows nvarchar(max) = @1;
+      DECLARE @out TABLE (EventId bigint NOT NULL, EventType nvarchar(100) NOT NULL);
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType INTO @out
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
+      FROM OPENJSON(@rows) WITH (
         ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
         payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
-        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
--- parameter types: number, string
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        DELETE FROM @out;
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT EventId, EventType FROM @out ORDER BY EventId;;
+-- parameter types: string, number
 update "integration"."CaptureBackfill" set "NextKey" = @1, "UpdatedUtc" = @2 where "SourceName" = @3;
 -- parameter types: number, Date, string
 COMMIT TRANSACTION;

@@ -49,19 +49,31 @@ select "SubscriptionId" from "integration"."WebhookSubscription" where "Subscrip
 -- parameter types: number, boolean, Date
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 update "integration"."WebhookSubscription" set "Enabled" = @1, "DisabledReason" = @2, "UpdatedUtc" = @3 where "SubscriptionId" = @4 and "Enabled" = @5;
 -- parameter types: boolean, string, Date, number, boolean
-update "integration"."WebhookDelivery" set "Status" = @1, "LastError" = @2, "CompletedUtc" = @3, "LeaseOwner" = @4, "LeaseExpiresUtc" = @5 where "SubscriptionId" = @6 and "Status" = @7;
--- parameter types: string, string, Date, null, null, number, string
+UPDATE w SET Status = N'cancelled', LastError = @1, CompletedUtc = @2, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (2000) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = @3 AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId;
+-- parameter types: string, Date, number
 COMMIT TRANSACTION;
 
 -- == dispatcher: renew and release leases ==
-update "integration"."WebhookDelivery" set "LeaseExpiresUtc" = @1, "NextAttemptUtc" = @2 where "DeliveryId" in (@3, @4) and "LeaseOwner" = @5 and "Status" = @6;
--- parameter types: Date, Date, number, number, string, string
-update "integration"."WebhookDelivery" set "LeaseOwner" = @1, "LeaseExpiresUtc" = @2, "NextAttemptUtc" = @3 where "DeliveryId" in (@4) and "LeaseOwner" = @5 and "Status" = @6;
--- parameter types: null, null, Date, number, string, string
+update "integration"."WebhookDelivery" set "LeaseExpiresUtc" = @1, "NextAttemptUtc" = @2 where "DeliveryId" in (@3, @4) and "LeaseOwner" = @5 and "Status" = N'pending';
+-- parameter types: Date, Date, number, number, string
+update "integration"."WebhookDelivery" set "LeaseOwner" = @1, "LeaseExpiresUtc" = @2, "NextAttemptUtc" = @3 where "DeliveryId" in (@4) and "LeaseOwner" = @5 and "Status" = N'pending';
+-- parameter types: null, null, Date, number, string
 
 -- == outbox deliveries resend / recover ==
 update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5, "LeaseOwner" = @6, "LeaseExpiresUtc" = @7 where "DeliveryId" = @8;
@@ -69,17 +81,38 @@ update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "
 BEGIN TRANSACTION;
 select "EventTypes", "Enabled" from "integration"."WebhookSubscription" where "SubscriptionId" = @1;
 -- parameter types: number
-update "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5 where "SubscriptionId" = @6 and "Status" in (@7, @8) and "EventId" in (select "EventId" from "integration"."OutboxEvent" where "CreatedUtc" >= @9);
+update top(2000) "integration"."WebhookDelivery" set "Status" = @1, "AttemptCount" = @2, "NextAttemptUtc" = @3, "RequeuedUtc" = @4, "CompletedUtc" = @5 where "SubscriptionId" = @6 and "Status" in (@7, @8) and "EventId" in (select "EventId" from "integration"."OutboxEvent" where "CreatedUtc" >= @9);
 -- parameter types: string, number, Date, Date, null, number, string, string, Date
 select top(5000) "EventId" from "integration"."OutboxEvent" where "EventId" > @1 and "CreatedUtc" >= @2 and "EventType" in (@3, @4) order by "EventId";
 -- parameter types: number, Date, string, string
-INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
-      SELECT d.e, d.s, @1
-      FROM OPENJSON(@2) WITH (e bigint '$.e', s bigint '$.s') AS d
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.WebhookDelivery AS w WITH (UPDLOCK, HOLDLOCK)
-        WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
--- parameter types: Date, string
+DECLARE @rows nvarchar(max) = @1;
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
+      SELECT d.e, d.s, @2
+      FROM OPENJSON(@rows) WITH (e bigint '$.e', s bigint '$.s') AS d
+      WHERE NOT EXISTS (SELECT 1 FROM integration.WebhookDelivery AS w WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT @inserted AS inserted;;
+-- parameter types: string, Date
 select top(5000) "EventId" from "integration"."OutboxEvent" where "EventId" > @1 and "CreatedUtc" >= @2 and "EventType" in (@3, @4) order by "EventId";
 -- parameter types: number, Date, string, string
 COMMIT TRANSACTION;

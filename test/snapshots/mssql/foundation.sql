@@ -330,9 +330,10 @@ SELECT OBJECT_ID(N'integration.SchemaMigration', N'U') AS found;
 select "Version", "Name", "Checksum" from "integration"."SchemaMigration" order by "Version";
 select "SourceName", "LastKey", "UpdatedUtc" from "integration"."CaptureWatermark" order by "SourceName";
 select count(*) as "events", max("EventId") as "newestEventId" from "integration"."OutboxEvent";
-select sum(CASE WHEN "Status" = 'pending' THEN 1 ELSE 0 END) as "pending", sum(CASE WHEN "Status" = 'failed' THEN 1 ELSE 0 END) as "failed" from "integration"."WebhookDelivery";
-select min("NextAttemptUtc") as "due" from "integration"."WebhookDelivery" where "Status" = @1;
--- parameter types: string
+select top(1) "CreatedUtc" from "integration"."OutboxEvent" where ("Metadata" not like @1 and "Metadata" not like @2) order by "CreatedUtc" desc, "EventId" desc;
+-- parameter types: string, string
+select sum(CASE WHEN "Status" = N'pending' THEN 1 ELSE 0 END) as "pending", sum(CASE WHEN "Status" = N'failed' THEN 1 ELSE 0 END) as "failed" from "integration"."WebhookDelivery";
+select min("NextAttemptUtc") as "due" from "integration"."WebhookDelivery" where "Status" = N'pending';
 select "SourceName", count(*) as "ranges", sum("LastKey" - "FirstKey" + 1) as "keys", min("FirstSeenUtc") as "oldest" from "integration"."CaptureGapRange" group by "SourceName";
 select "SourceName", count(*) as "ranges", sum("LastKey" - "FirstKey" + 1) as "keys" from "integration"."CaptureGapExpired" group by "SourceName";
 select top(1) "FirstKey", "LastKey", "FirstSeenUtc", "ExpiredUtc" from "integration"."CaptureGapExpired" where "SourceName" = @1 order by "ExpiredUtc" desc, "FirstKey" desc;

@@ -5,23 +5,66 @@
 BEGIN TRANSACTION;
 select "SubscriptionId", "EventTypes" from "integration"."WebhookSubscription" where "Enabled" = @1;
 -- parameter types: boolean
-INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-      OUTPUT inserted.EventId, inserted.EventType
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @1, e.payload, e.metadata
-      FROM OPENJSON(@2) WITH (
+DECLARE @rows nvarchar(max) = @1;
+      DECLARE @out TABLE (EventId bigint NOT NULL, EventType nvarchar(100) NOT NULL);
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
+      OUTPUT inserted.EventId, inserted.EventType INTO @out
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
+      FROM OPENJSON(@rows) WITH (
         ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
         payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.OutboxEvent AS o WITH (UPDLOCK, HOLDLOCK)
-        WHERE o.EventType = e.type AND o.SourceKey = e.[key])
+      WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
--- parameter types: number, string
-INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
-      SELECT d.e, d.s, @1
-      FROM OPENJSON(@2) WITH (e bigint '$.e', s bigint '$.s') AS d
-      WHERE NOT EXISTS (
-        SELECT 1 FROM integration.WebhookDelivery AS w WITH (UPDLOCK, HOLDLOCK)
-        WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
--- parameter types: Date, string
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        DELETE FROM @out;
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT EventId, EventType FROM @out ORDER BY EventId;;
+-- parameter types: string, number
+DECLARE @rows nvarchar(max) = @1;
+      
+    DECLARE @inserted int = 0, @tries int = 0, @done bit = 0;
+    SET XACT_ABORT OFF;
+    WHILE @done = 0
+    BEGIN
+      BEGIN TRY
+        
+      INSERT INTO integration.WebhookDelivery (EventId, SubscriptionId, NextAttemptUtc)
+      SELECT d.e, d.s, @2
+      FROM OPENJSON(@rows) WITH (e bigint '$.e', s bigint '$.s') AS d
+      WHERE NOT EXISTS (SELECT 1 FROM integration.WebhookDelivery AS w WHERE w.EventId = d.e AND w.SubscriptionId = d.s);
+        SET @inserted = @@ROWCOUNT;
+        SET @done = 1;
+      END TRY
+      BEGIN CATCH
+        SET @tries = @tries + 1;
+        IF ERROR_NUMBER() NOT IN (2627, 2601) OR XACT_STATE() <> 1 OR @tries >= 3
+        BEGIN
+          SET XACT_ABORT ON;
+          THROW;
+        END;
+        
+      END CATCH;
+    END;
+    SET XACT_ABORT ON;
+      SELECT @inserted AS inserted;;
+-- parameter types: string, Date
 COMMIT TRANSACTION;
 

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { SqlDialect } from '../../sql-dialect.js';
 import { getAppLock } from './applock.js';
+import { mssqlDoctor } from './doctor.js';
+import { insertSkippingDuplicates } from './duplicate-retry.js';
 import { mssqlDialect } from './index.js';
 import { insertedEvents, mssqlOutbox } from './outbox.js';
 
@@ -17,6 +19,14 @@ export const babelfishDialect: SqlDialect = {
   // ("ERRORDATA_STACK_SIZE exceeded"), resetting every connection. So it always waits: a second
   // capture instance queues for an object instead of skipping it, which changes no result.
   lockForTransaction: (trx, resource) => getAppLock(trx, resource, true),
+  doctor: {
+    ...mssqlDoctor,
+    // Babelfish reports level 120 and cannot change it, yet runs OPENJSON: the level binds nothing.
+    databaseSettings: async (db) => {
+      const settings = await mssqlDoctor.databaseSettings(db);
+      return settings && { ...settings, requiredLevel: null };
+    },
+  },
   outbox: {
     ...mssqlOutbox,
     async insertEvents(trx, companyId, rows) {
@@ -25,16 +35,20 @@ export const babelfishDialect: SqlDialect = {
       // keys that was already there is committed and at most that id, and identity only grows.
       // (No table variable: creating one makes Babelfish re-plan foreign-key checks with its
       // T-SQL name mapping applied twice, and inserts into CRM tables then fail.)
-      const result = await sql<object>`
-        DECLARE @rows nvarchar(max) = ${JSON.stringify(rows)};
-        DECLARE @before bigint = COALESCE((SELECT MAX(EventId) FROM integration.OutboxEvent), 0);
+      const insert = sql`
         INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
         SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, e.payload, e.metadata
         FROM OPENJSON(@rows) WITH (
           ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
           payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
         WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
-        ORDER BY e.ord;
+        ORDER BY e.ord`;
+      // After a duplicate key, the other writer's rows are committed: the retry's own rows are
+      // above the highest id then.
+      const result = await sql<object>`
+        DECLARE @rows nvarchar(max) = ${JSON.stringify(rows)};
+        DECLARE @before bigint = COALESCE((SELECT MAX(EventId) FROM integration.OutboxEvent), 0);
+        ${insertSkippingDuplicates(insert, sql`SET @before = COALESCE((SELECT MAX(EventId) FROM integration.OutboxEvent), 0);`)}
         SELECT o.EventId, o.EventType
         FROM OPENJSON(@rows) WITH (type nvarchar(100) '$.type', [key] nvarchar(200) '$.key') AS e
         JOIN integration.OutboxEvent AS o ON o.EventType = e.type AND o.SourceKey = e.[key]

@@ -76,4 +76,20 @@ export const mssqlDelivery: DeliveryDialect = {
       WHERE w.LeaseOwner = ${owner}`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   },
+
+  async cancelPending(db, subscriptionId, reason, now, rows) {
+    // The claim's shape: the filtered due index (SubscriptionId, NextAttemptUtc) is read in order
+    // with update locks, then the rows are updated. A plain UPDATE ... WHERE SubscriptionId would
+    // lock rows first and the index after, the claim's opposite order. No READPAST: a row a
+    // dispatcher holds is waited for, and cancelled with the rest.
+    const result = await sql`
+      UPDATE w SET Status = N'cancelled', LastError = ${reason}, CompletedUtc = ${now}, LeaseOwner = NULL, LeaseExpiresUtc = NULL
+      FROM integration.WebhookDelivery AS w
+      JOIN (
+        SELECT TOP (${sql.lit(rows)}) q.DeliveryId
+        FROM integration.WebhookDelivery AS q WITH (UPDLOCK, ROWLOCK, READCOMMITTEDLOCK)
+        WHERE q.SubscriptionId = ${subscriptionId} AND q.Status = N'pending'
+        ORDER BY q.NextAttemptUtc) AS c ON c.DeliveryId = w.DeliveryId`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
+  },
 };

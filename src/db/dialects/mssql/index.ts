@@ -8,6 +8,7 @@ import { mssqlDelivery } from './delivery.js';
 import { mssqlOutbox } from './outbox.js';
 import { mssqlRetention } from './retention.js';
 import { getAppLock } from './applock.js';
+import { statusLiteral } from './status-literal.js';
 
 export const mssqlDialect: SqlDialect = {
   name: 'mssql',
@@ -22,6 +23,8 @@ export const mssqlDialect: SqlDialect = {
   first: (query, n) => query.top(n) as typeof query,
 
   lockForTransaction: (trx, resource, wait) => getAppLock(trx, resource, wait),
+  boundWrite: (query, rows) => query.top(rows),
+  deliveryStatus: statusLiteral,
 
   async insertReturningId(db, table, values, idColumn) {
     const row = await db

@@ -52,4 +52,19 @@ export const postgresDelivery: DeliveryDialect = {
       WHERE w."DeliveryId" = u.d AND w."LeaseOwner" = ${owner}`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   },
+
+  async cancelPending(db, subscriptionId, reason, now) {
+    // Rows locked in the claim's order (NextAttemptUtc); PostgreSQL never escalates, so one
+    // statement takes them all.
+    const result = await sql`
+      UPDATE integration."WebhookDelivery" AS w
+      SET "Status" = 'cancelled', "LastError" = ${reason}, "CompletedUtc" = ${now}, "LeaseOwner" = NULL, "LeaseExpiresUtc" = NULL
+      FROM (
+        SELECT "DeliveryId" FROM integration."WebhookDelivery"
+        WHERE "SubscriptionId" = ${subscriptionId} AND "Status" = 'pending'
+        ORDER BY "NextAttemptUtc"
+        FOR UPDATE) AS c
+      WHERE w."DeliveryId" = c."DeliveryId"`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
+  },
 };

@@ -9,6 +9,7 @@ const quoted = (object: string) =>
 
 export const postgresDoctor: DoctorDialect = {
   grantAdvice: 'GRANT them to the service login (see sql/README.md)',
+  hiddenObjectsNote: '',
   async serverVersion(db) {
     const result = await sql<{ v: string }>`SELECT version() AS v`.execute(db);
     return (result.rows[0]?.v ?? 'unknown').split(' on ')[0] ?? 'unknown';
@@ -19,6 +20,11 @@ export const postgresDoctor: DoctorDialect = {
       SELECT now() AS utc, to_char(LOCALTIMESTAMP, 'YYYY-MM-DD"T"HH24:MI:SS') AS local`.execute(db);
     const row = result.rows[0];
     return { utc: new Date(row?.utc ?? 0), local: row?.local ?? '' };
+  },
+
+  async objectExists(db, object) {
+    const result = await sql<{ ok: boolean }>`SELECT to_regclass(${quoted(object)}) IS NOT NULL AS ok`.execute(db);
+    return result.rows[0]?.ok === true;
   },
 
   async hasPrivilege(db, object, privilege) {
@@ -32,6 +38,9 @@ export const postgresDoctor: DoctorDialect = {
         ELSE has_schema_privilege('integration', 'CREATE') END AS ok`.execute(db);
     return result.rows[0]?.ok === true;
   },
+
+  // No compatibility level, and readers never wait for writers (MVCC): nothing to report.
+  databaseSettings: async () => null,
 
   async encrypted(db) {
     // pg_stat_ssl answers for the server's backends; PGlite has no network and no such view.

@@ -30,6 +30,10 @@ export const postgresDialect: SqlDialect = {
     return result.rows[0]?.locked === true;
   },
 
+  boundWrite: (query) => query,
+  // A partial index matches a parameter here too (custom plans); a literal costs nothing.
+  deliveryStatus: (status) => sql.lit(status),
+
   async insertReturningId(db, table, values, idColumn) {
     const row = await db
       .insertInto(table)

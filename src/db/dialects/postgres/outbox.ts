@@ -5,6 +5,7 @@ export const postgresOutbox: OutboxDialect = {
   // PostgreSQL never escalates row locks, and each statement costs a round trip and a plan: a
   // whole capture batch goes in one.
   eventsPerStatement: 10_000,
+  deliveriesPerStatement: 50_000,
 
   async insertEvents(trx, companyId, rows) {
     // json (not jsonb) keeps each payload's text exactly as built, key order included.
