@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -23,9 +23,33 @@ export interface StoreLock {
 export class StoreBusyError extends Error {}
 
 // The lock is a directory whose mtime the holder refreshes; a holder killed with SIGKILL stops
-// refreshing, so its lock goes stale after STALE_MS and the next process takes it over.
+// refreshing, so its lock goes stale after STALE_MS and the next process takes it over (at once
+// when the owner file names a process of this host that is gone).
 const STALE_MS = 15_000;
 const UPDATE_MS = 3_000;
+// A holder named in the owner file that no longer exists on this host cannot refresh its lock: once
+// the lock is this old it is not a lock someone took a moment ago (whose owner file is not written
+// yet), so it is marked stale at once instead of after STALE_MS.
+const DEAD_HOLDER_GRACE_MS = 2_000;
+
+/**
+ * Whether a lock can be taken over before it goes stale by itself: its recorded holder runs on this
+ * host and is gone, and nobody has refreshed or made the lock for a moment.
+ */
+export function isDeadHoldersLock(ownerGone: boolean, lockModifiedMs: number, nowMs: number): boolean {
+  return ownerGone && nowMs - lockModifiedMs >= DEAD_HOLDER_GRACE_MS;
+}
+
+function markStale(dataDir: string): void {
+  try {
+    if (isDeadHoldersLock(true, statSync(lockPath(dataDir)).mtimeMs, Date.now())) {
+      const past = new Date(Date.now() - 2 * STALE_MS);
+      utimesSync(lockPath(dataDir), past, past);
+    }
+  } catch {
+    // The lock was released or taken meanwhile: the next attempt finds out.
+  }
+}
 
 export function lockPath(dataDir: string): string {
   return `${path.resolve(dataDir)}.lock`;
@@ -90,6 +114,7 @@ export async function acquireStoreLock(dataDir: string, options: LockOptions): P
     const owner = readOwner(dataDir);
     if (owner && owner.served && isOwnerAlive(owner)) return owner;
     const ownerGone = owner !== null && !isOwnerAlive(owner);
+    if (ownerGone) markStale(dataDir);
     // A dead holder's lock goes stale by itself: wait for that rather than for waitMs.
     if (!ownerGone && Date.now() >= deadline) {
       throw new StoreBusyError(
