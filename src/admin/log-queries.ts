@@ -90,7 +90,7 @@ export async function pageEvents(store: Database, filter: EventFilter, size: num
     if (filter.beforeId !== undefined) query = query.where('EventId', '<', filter.beforeId);
     query = query.orderBy('EventId', 'desc');
   }
-  query = store.dialect.name === 'mssql' ? query.top(size + 1) : query.limit(size + 1);
+  query = store.dialect.first(query, size + 1);
   const rows = (await query.execute()).map((r) => ({
     id: Number(r.EventId),
     type: r.EventType,
@@ -138,7 +138,7 @@ export async function pageDeliveries(store: Database, filter: DeliveryFilter, si
   if (filter.from !== undefined) query = query.where('d.CreatedUtc', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('d.CreatedUtc', '<', filter.to);
   if (filter.beforeId !== undefined) query = query.where('d.DeliveryId', '<', filter.beforeId);
-  query = store.dialect.name === 'mssql' ? query.top(size + 1) : query.limit(size + 1);
+  query = store.dialect.first(query, size + 1);
   const rows = (await query.execute()).map((r) => ({
     id: Number(r.DeliveryId),
     eventId: Number(r.EventId),

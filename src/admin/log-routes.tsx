@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { listAttempts } from '../api/delivery-log.js';
+import { listAttempts } from '../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../db/store-tables.js';
 import { isEventType } from '../outbox/event-types.js';
 import { FormError, type FormFields, optionalHttpStatus, optionalId, optionalUtcTime, text } from './form-input.js';
 import { type DeliveryFilter, type EventFilter, eventsByTime, pageDeliveries, pageEvents, readDelivery, readEvent } from './log-queries.js';
-import { type PortalDeps, sendPage, sessionOf } from './portal.js';
-import { pageContext } from './subscription-routes.js';
+import { pageContext, type PortalDeps, sendPage, sessionOf } from './pages.js';
 import { DeliveriesPage, DeliveryPage, EventPage, EventsPage, OUTCOMES, type Paging } from './views/log-pages.js';
 
 const PAGE_SIZE = 50;

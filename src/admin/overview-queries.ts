@@ -1,5 +1,5 @@
 import type { Database } from '../db/connect.js';
-import { countPending } from '../api/delivery-log.js';
+import { countPending } from '../delivery/delivery-log.js';
 import { isLiveCapture } from '../outbox/backfill-marker.js';
 
 /** A capture source object and the event types read from it. */
@@ -39,9 +39,6 @@ export interface Overview {
   troubled: TroubledSubscription[];
 }
 
-const limitTo = <Q extends { top(n: number): Q; limit(n: number): Q }>(store: Database, query: Q, n: number): Q =>
-  store.dialect.name === 'mssql' ? query.top(n) : query.limit(n);
-
 /** How an attempt ended: 2xx, another HTTP status, or no answer at all. */
 export function attemptOutcome(httpStatus: number | null): AttemptOutcome {
   if (httpStatus === null) return 'network_error';
@@ -62,16 +59,17 @@ export async function readOverview(store: Database, sources: readonly CaptureSou
     const mark = watermarks.find((w) => w.SourceName === source.name);
     let newest: { CreatedUtc: Date; RecordedUtc: Date; EventId: number } | undefined;
     for (const type of source.types) {
-      const row = await limitTo(
-        store,
-        db
-          .selectFrom('integration.OutboxEvent')
-          .select(['EventId', 'CreatedUtc', 'RecordedUtc'])
-          .where('EventType', '=', type)
-          .where(isLiveCapture)
-          .orderBy('EventId', 'desc'),
-        1,
-      ).executeTakeFirst();
+      const row = await store.dialect
+        .first(
+          db
+            .selectFrom('integration.OutboxEvent')
+            .select(['EventId', 'CreatedUtc', 'RecordedUtc'])
+            .where('EventType', '=', type)
+            .where(isLiveCapture)
+            .orderBy('EventId', 'desc'),
+          1,
+        )
+        .executeTakeFirst();
       if (row && (!newest || Number(row.EventId) > Number(newest.EventId))) newest = row;
     }
     lags.push({
@@ -102,15 +100,16 @@ export async function readOverview(store: Database, sources: readonly CaptureSou
   const attemptsByOutcome: Record<AttemptOutcome, number> = { succeeded: 0, http_error: 0, network_error: 0 };
   for (const row of attempts) attemptsByOutcome[attemptOutcome(row.HttpStatus)] += Number(row.n);
 
-  const troubledRows = await limitTo(
-    store,
-    db
-      .selectFrom('integration.WebhookSubscription')
-      .select(['SubscriptionId', 'Url', 'Description', 'Enabled', 'DisabledReason', 'FailingSinceUtc'])
-      .where((eb) => eb.or([eb('Enabled', '=', false), eb('FailingSinceUtc', 'is not', null)]))
-      .orderBy('SubscriptionId'),
-    100,
-  ).execute();
+  const troubledRows = await store.dialect
+    .first(
+      db
+        .selectFrom('integration.WebhookSubscription')
+        .select(['SubscriptionId', 'Url', 'Description', 'Enabled', 'DisabledReason', 'FailingSinceUtc'])
+        .where((eb) => eb.or([eb('Enabled', '=', false), eb('FailingSinceUtc', 'is not', null)]))
+        .orderBy('SubscriptionId'),
+      100,
+    )
+    .execute();
   const failures = new Map<number, number>();
   if (troubledRows.length > 0) {
     const rows = await db

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readOverview } from './overview-queries.js';
-import { type PortalDeps, sendPage, sessionOf } from './portal.js';
+import { type PortalDeps, sendPage, sessionOf } from './pages.js';
 import { OverviewPage } from './views/overview-page.js';
 
 export function registerOverviewPage(portal: FastifyInstance, deps: PortalDeps): void {

@@ -3,53 +3,13 @@ import { timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
-import { renderToString } from 'preact-render-to-string';
-import type { Scope, VerifiedKey } from '../api/api-keys.js';
 import type { RateDecision } from '../api/rate-limit.js';
-import type { SubscriptionServices } from '../api/subscription-service.js';
-import type { Database } from '../db/connect.js';
-import type { Logger } from '../logging/logger.js';
-import { type AdminSession, SessionStore } from './sessions.js';
+import { type PortalDeps, sendPage } from './pages.js';
+import { SessionStore } from './sessions.js';
 import { LoginPage, ProblemPage } from './views/auth-pages.js';
 import { registerLogPages } from './log-routes.js';
 import { registerOverviewPage } from './overview-route.js';
 import { registerSubscriptionPages } from './subscription-routes.js';
-import type { CaptureSource } from './overview-queries.js';
-
-/** What the portal is given by the HTTP server: the same services the API's routes use. */
-export interface PortalDeps {
-  store: Database;
-  logger: Logger;
-  env: 'development' | 'production';
-  sessionIdleMinutes: number;
-  /** The API key check of the bearer routes. */
-  verifyKey(presented: string): Promise<VerifiedKey | undefined>;
-  hasScope(key: VerifiedKey, scope: Scope): boolean;
-  /** The API's rate limiter; the portal counts in its `admin` bucket. */
-  takeToken(who: string, bucket: 'admin'): RateDecision;
-  subscriptions: SubscriptionServices;
-  deliveries: DeliveryActions;
-  captureSources: readonly CaptureSource[];
-  now: () => number;
-}
-
-/** Resend and recover: the delivery module's functions, as `outbox deliveries` uses them. */
-export interface DeliveryActions {
-  /** False when there is no such delivery. */
-  resend(deliveryId: number): Promise<boolean>;
-  recover(subscriptionId: number, since: Date): Promise<{ requeued: number; fannedOut: number }>;
-  /** What recover would queue now; undefined when there is no such subscription. */
-  previewRecover(subscriptionId: number, since: Date): Promise<{ requeued: number; fannedOut: number } | undefined>;
-  /** The message of a refused resend or recover (a disabled subscription), or undefined for any other error. */
-  refusal(error: unknown): string | undefined;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    adminSession?: AdminSession;
-  }
-}
 
 export const COOKIE = 'outbox_admin';
 
@@ -70,21 +30,6 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   'portal.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('portal.css', ASSETS_DIR), 'utf8') },
   'portal.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('portal.js', ASSETS_DIR), 'utf8') },
 };
-
-/** Sends a page: a whole HTML document, never cached (it may hold a secret shown once). */
-export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .send(`<!doctype html>${renderToString(page)}`);
-}
-
-/** The session of a request that passed the portal's guard. */
-export function sessionOf(request: FastifyRequest): AdminSession {
-  if (!request.adminSession) throw new Error('portal route reached without a session');
-  return request.adminSession;
-}
 
 const sameText = (a: string, b: string) => {
   const x = Buffer.from(a);

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseTypes } from '../api/subscription-routes.js';
 import { hasUnstorableCharacter } from '../db/storable-text.js';
-import type { Subscription } from '../api/subscription-service.js';
+import type { Subscription } from '../delivery/subscription-service.js';
 import { encodeIdCursor, decodeIdCursor } from '../api/cursor.js';
 import { FormError, type FormFields, list, localInput, optionalUtcTime, text } from './form-input.js';
-import { type PortalDeps, sendPage, sessionOf } from './portal.js';
-import type { PageContext } from './views/layout.js';
+import { pageContext, type PortalDeps, sendPage, sessionOf } from './pages.js';
 import {
   DeletePage,
   NewSubscriptionPage,
@@ -18,22 +17,6 @@ import {
 } from './views/subscription-pages.js';
 
 const PAGE_SIZE = 50;
-
-/** Fixed messages after an action, chosen by a word in the redirect (never echoed from the request). */
-const NOTICES: Record<string, string> = {
-  saved: 'Changes saved.',
-  enabled: 'Subscription enabled: new events are delivered to it again. Recover to send what it missed.',
-  disabled: 'Subscription disabled: its queued deliveries were cancelled and nothing more is sent to it.',
-  deleted: 'Subscription deleted.',
-  resent: 'Delivery queued: it is sent again within a moment.',
-  'resend-refused': 'Not resent: its subscription is disabled. Enable it first.',
-  recovered: 'Deliveries re-queued.',
-};
-
-export function pageContext(request: FastifyRequest, section: PageContext['section']): PageContext {
-  const done = (request.query as Record<string, unknown> | undefined)?.['done'];
-  return { csrfToken: sessionOf(request).csrfToken, section, notice: typeof done === 'string' ? NOTICES[done] : undefined };
-}
 
 /** The API's checks, so the portal accepts exactly what the API accepts; a problem becomes a message. */
 async function readSubscriptionForm(deps: PortalDeps, body: FormFields | undefined) {

@@ -1,4 +1,4 @@
-import type { OutboxPosition } from './api-dialect.js';
+import type { OutboxPosition } from '../db/ports/api.js';
 import { ApiError } from './errors.js';
 
 /**

@@ -4,7 +4,7 @@ import type { DeliveryStatus } from '../db/store-tables.js';
 import { RecoverError, redelivery } from '../delivery/redelivery.js';
 import { parseUtcInstant, UTC_INSTANT_FORMS } from '../outbox/utc-instant.js';
 import { decodeIdCursor, encodeIdCursor } from './cursor.js';
-import { type DeliveryFilter, getDelivery, listDeliveries } from './delivery-log.js';
+import { type DeliveryFilter, getDelivery, listDeliveries } from '../delivery/delivery-log.js';
 import { ApiError } from './errors.js';
 import { parseTypes } from './event-routes.js';
 import type { VerifiedKey } from './api-keys.js';

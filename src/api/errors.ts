@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { isTransientDatabaseError } from '../service/outage.js';
+import { isTransientDatabaseError } from '../kernel/outage.js';
 
 /** The one error body of every endpoint: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Database } from '../db/connect.js';
 import { ENVELOPE_COLUMNS, toEnvelope } from '../outbox/envelope.js';
 import { EVENT_TYPES, isEventType } from '../outbox/event-types.js';
-import type { OutboxPosition } from './api-dialect.js';
+import type { OutboxPosition } from '../db/ports/api.js';
 import { decodeEventCursor, encodeEventCursor } from './cursor.js';
 import type { EventWatch } from './event-watch.js';
 import { ApiError } from './errors.js';

@@ -1,8 +1,8 @@
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
-import { AdaptiveDelay } from '../service/adaptive-delay.js';
-import type { OutboxPosition } from './api-dialect.js';
+import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
+import type { OutboxPosition } from '../db/ports/api.js';
 
 /** Most events one scan reads; a full scan reads again at once. */
 const SCAN_LIMIT = 1000;

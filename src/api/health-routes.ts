@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { version } from '../version.js';
-import type { ServiceContext } from '../service/context.js';
+import type { ServiceContext } from '../kernel/context.js';
 
 export async function registerHealthRoutes(app: FastifyInstance, _ctx: ServiceContext): Promise<void> {
   app.get(

@@ -1,15 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CaptureMetrics } from '../capture/capture-metrics.js';
 import { statementCounts } from '../db/statement-count.js';
+import type { CircuitStateName } from '../delivery/circuit.js';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.js';
 
 /**
  * The service's Prometheus metrics, in one registry served at GET /metrics. Capture and delivery
- * import these objects and update them; the API only serves them.
+ * report through their ports (captureMetrics, deliveryMetrics below), which the service hands them.
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'outbox_' });
 
-export const eventsCaptured = new Counter({
+const eventsCaptured = new Counter({
   name: 'outbox_events_captured_total',
   help: 'Events written to the outbox, by event type',
   labelNames: ['type'] as const,
@@ -22,14 +24,14 @@ export const captureLagSeconds = new Gauge({
   registers: [metricsRegistry],
 });
 
-export const captureGapKeysPending = new Gauge({
+const captureGapKeysPending = new Gauge({
   name: 'outbox_capture_gap_keys_pending',
   help: 'Keys the capture passed while they were missing (open transactions, rollbacks, identity jumps), still re-read each cycle, by source object',
   labelNames: ['source'] as const,
   registers: [metricsRegistry],
 });
 
-export const captureGapKeysExpired = new Counter({
+const captureGapKeysExpired = new Counter({
   name: 'outbox_capture_gap_keys_expired_total',
   help: 'Keys given up after capture.gapTimeoutMs, by source object: rolled back or deleted rows, or rows of a CRM transaction open longer than that, which never become events',
   labelNames: ['source'] as const,
@@ -44,14 +46,14 @@ export const captureMetrics: CaptureMetrics = {
   gapKeysExpired: (source, keys) => captureGapKeysExpired.inc({ source }, keys),
 };
 
-export const deliveriesTotal = new Counter({
+const deliveriesTotal = new Counter({
   name: 'outbox_deliveries_total',
   help: 'Webhook deliveries finished, by outcome (succeeded, failed, cancelled, retried)',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
 
-export const attemptDurationSeconds = new Histogram({
+const attemptDurationSeconds = new Histogram({
   name: 'outbox_delivery_attempt_duration_seconds',
   help: 'Duration of one webhook delivery attempt',
   labelNames: ['outcome'] as const,
@@ -59,12 +61,21 @@ export const attemptDurationSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
-export const circuitState = new Gauge({
+const circuitState = new Gauge({
   name: 'outbox_circuit_state',
   help: 'Per-subscription circuit breaker: 0 closed, 1 half-open, 2 open',
   labelNames: ['subscription'] as const,
   registers: [metricsRegistry],
 });
+
+const CIRCUIT_GAUGE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** The dispatcher's reports, into the metrics above. */
+export const deliveryMetrics: DeliveryMetrics = {
+  attempted: (outcome, seconds) => attemptDurationSeconds.observe({ outcome }, seconds),
+  settled: (outcome) => deliveriesTotal.inc({ outcome }),
+  circuitChanged: (subscriptionId, state) => circuitState.set({ subscription: String(subscriptionId) }, CIRCUIT_GAUGE[state]),
+};
 
 /** Read on every scrape (a cheap count over the filtered pending index); set by registerQueueDepth. */
 let readQueueDepth: (() => Promise<number>) | undefined;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery } from 'kysely';
-import type { ServiceContext } from '../service/context.js';
+import type { ServiceContext } from '../kernel/context.js';
 import { assertSchemaCurrent } from '../store/migrate.js';
-import { countPending } from './delivery-log.js';
+import { countPending } from '../delivery/delivery-log.js';
 import { ApiError } from './errors.js';
 import { currentCaptureLag, metricsRegistry, registerQueueDepth } from './metrics.js';
 import { responses } from './schemas.js';

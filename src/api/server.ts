@@ -1,18 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
-import type { Component } from '../service/component.js';
-import type { ServiceContext } from '../service/context.js';
-import type { LookupAll } from '../delivery/address-guard.js';
+import type { Component } from '../kernel/component.js';
+import type { ServiceContext } from '../kernel/context.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
-import { subscriptionServices } from '../delivery/delivery-service.js';
-import { previewRecover } from '../delivery/delivery-store.js';
-import { RecoverError, redelivery } from '../delivery/redelivery.js';
-import { registerAdminPortal } from '../admin/portal.js';
-import { CAPTURE_SOURCES } from '../capture/events/index.js';
 import { version } from '../version.js';
-import { verifyApiKey } from './api-keys.js';
-import { FAILED_AUTH_BUCKET, hasScope, installAuth } from './auth.js';
+import { FAILED_AUTH_BUCKET, installAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { EventWatch } from './event-watch.js';
@@ -23,7 +16,7 @@ import { envelope, shareErrorSchema } from './schemas.js';
 import { operationIdFor, publishDocument } from './openapi-document.js';
 import { registerEventTypeRoutes } from './event-type-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
-import type { SubscriptionServices } from './subscription-service.js';
+import type { SubscriptionServices } from '../delivery/subscription-service.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
 declare module 'fastify' {
@@ -33,11 +26,20 @@ declare module 'fastify' {
   }
 }
 
-export interface HttpAppOptions {
-  /** The subscription store, URL guard and test sender; the delivery module's by default. */
-  subscriptions?: SubscriptionServices;
-  /** Replaces DNS for the URL check and the test sender (tests; this machine has no outside DNS). */
-  lookup?: LookupAll;
+/** What pages served beside the API (the admin portal) share with it. */
+export interface HttpAppShared {
+  /** The API's rate limiter: one budget per key for the API and the pages. */
+  limiter: RateLimiter;
+}
+
+/** Registers pages beside the API, after its authentication and routes are in place. */
+export type HttpExtension = (app: FastifyInstance, shared: HttpAppShared) => Promise<void>;
+
+export interface HttpAppParts {
+  /** The subscription store, URL guard and test sender, built by the service from the delivery part. */
+  subscriptions: SubscriptionServices;
+  /** Pages served beside the API, in this order. */
+  extensions?: readonly HttpExtension[];
   /** Milliseconds since the epoch, for the rate limiter and the key cache (tests move it). */
   now?: () => number;
   /** Capture's commits, to wake long pollers at once; without it they find events at the watch's poll. */
@@ -45,7 +47,7 @@ export interface HttpAppOptions {
 }
 
 /** Builds the HTTP application without listening, so tests can inject or listen themselves. */
-export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+export async function buildHttpApp(ctx: ServiceContext, options: HttpAppParts): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
@@ -106,48 +108,9 @@ export async function buildHttpApp(ctx: ServiceContext, options: HttpAppOptions 
   app.addHook('preClose', async () => watch.close());
   await registerEventRoutes(app, ctx.store, watch);
   await registerEventTypeRoutes(app);
-  let subscriptions = options.subscriptions;
-  if (!subscriptions) {
-    const owned = subscriptionServices(ctx.store, ctx.config, options.lookup);
-    app.addHook('onClose', owned.close);
-    subscriptions = owned.services;
-  }
-  await registerSubscriptionRoutes(app, ctx.store, subscriptions);
+  await registerSubscriptionRoutes(app, ctx.store, options.subscriptions);
   await registerDeliveryRoutes(app, ctx.store);
-  if (ctx.config.admin.enabled) {
-    const store = ctx.store;
-    const now = options.now ?? Date.now;
-    await registerAdminPortal(app, {
-      store,
-      logger: ctx.logger,
-      env: ctx.config.env,
-      sessionIdleMinutes: ctx.config.admin.sessionIdleMinutes,
-      verifyKey: (presented) => verifyApiKey(store, presented),
-      hasScope,
-      takeToken: (who, bucket) => limiter.take(who, bucket),
-      subscriptions,
-      deliveries: (() => {
-        // The one resend/recover of the API and the CLI (src/delivery/redelivery.ts).
-        const service = redelivery(store, () => new Date(now()));
-        return {
-          resend: async (id: number) => {
-            try {
-              await service.resend(id);
-              return true;
-            } catch (error) {
-              if (error instanceof RecoverError && error.kind === 'not_found') return false;
-              throw error;
-            }
-          },
-          recover: (id: number, since: Date) => service.recover(id, since),
-          previewRecover: (id: number, since: Date) => previewRecover(store, id, since),
-          refusal: (error: unknown) => (error instanceof RecoverError ? error.message : undefined),
-        };
-      })(),
-      captureSources: CAPTURE_SOURCES,
-      now,
-    });
-  }
+  for (const extend of options.extensions ?? []) await extend(app, { limiter });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
@@ -159,7 +122,7 @@ export class HttpServer implements Component {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly options: HttpAppOptions = {},
+    private readonly build: () => Promise<FastifyInstance>,
   ) {}
 
   get address(): string | undefined {
@@ -167,7 +130,7 @@ export class HttpServer implements Component {
   }
 
   async start(): Promise<void> {
-    this.#app = await buildHttpApp(this.ctx, this.options);
+    this.#app = await this.build();
     const { host, port } = this.ctx.config.http;
     await this.#app.listen({ host, port });
     const bound = this.#app.server.address();

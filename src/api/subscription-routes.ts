@@ -4,7 +4,7 @@ import { EVENT_TYPES, isValidPattern } from '../outbox/event-types.js';
 import { decodeIdCursor, encodeIdCursor } from './cursor.js';
 import type { VerifiedKey } from './api-keys.js';
 import { hasScope } from './auth.js';
-import { deliverySubscriptionId, listAttempts, listDeliveries } from './delivery-log.js';
+import { deliverySubscriptionId, listAttempts, listDeliveries } from '../delivery/delivery-log.js';
 import { ApiError } from './errors.js';
 import {
   attemptList,
@@ -20,7 +20,7 @@ import {
   subscriptionPage,
   testResult,
 } from './schemas.js';
-import type { Subscription, SubscriptionServices } from './subscription-service.js';
+import type { Subscription, SubscriptionServices } from '../delivery/subscription-service.js';
 import { refuseUnstorableText } from './text-fields.js';
 import { secretProblem } from '../delivery/signing.js';
 

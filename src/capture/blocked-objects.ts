@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import { backoffMs } from '../service/outage.js';
+import { backoffMs } from '../kernel/outage.js';
 import type { SourceObject } from './source-object.js';
 
 interface Episode {

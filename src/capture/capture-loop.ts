@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Component } from '../service/component.js';
-import { isLockTimeout, isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import type { Component } from '../kernel/component.js';
+import { isLockTimeout, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
 import { BlockedObjects } from './blocked-objects.js';
 import { type CaptureMetrics, noCaptureMetrics, PassTally } from './capture-metrics.js';
 import { captureCycle, type CycleGaps } from './engine.js';
@@ -11,7 +11,7 @@ import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
 import { newestKeys } from './source-probe.js';
 import { SOURCE_OBJECTS } from './sources.js';
-import { AdaptiveDelay } from '../service/adaptive-delay.js';
+import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
 
 export interface CaptureLoopOptions {
   /** The idle interval: every object is read at least this often (pending gaps included). */

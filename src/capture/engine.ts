@@ -1,16 +1,13 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
-import type { EventDefinition } from './events/definition.js';
-import { type GapRange, type KeyRange, keyCount, missingRanges, settleGaps } from './gap-ranges.js';
+import type { EventDefinition, RowHook } from './events/definition.js';
+import { ROW_HOOKS } from './events/index.js';
+import type { GapRange, KeyRange } from '../db/ports/capture.js';
+import { keyCount, missingRanges, settleGaps } from './gap-ranges.js';
 import { pendingGapRanges, readGapsAndNewRows, writeGapRanges } from './gaps.js';
-import type { InvoiceRow, PaymentRow } from './events/rows.js';
-import { compareInvoiceStatuses, INVOICE_STATUS_LOCK, readInvoices } from './invoice-status.js';
 import { type CaptureContext, sourceReader } from './options.js';
-import type { SourceObject } from './source-object.js';
-import { invoices, payments } from './sources.js';
-
-export type KeyedRow = Record<string, unknown> & { key: number };
+import type { KeyedRow, SourceObject } from './source-object.js';
 
 export type CycleResult =
   | { status: 'locked' }
@@ -20,7 +17,7 @@ export type CycleResult =
       status: 'captured';
       rows: number;
       lateRows: number;
-      /** Events of the object's rows written (invoice status changes are in `appended` only). */
+      /** Events of the object's rows written (what row hooks wrote is in `appended` only). */
       inserted: number;
       /** Every write of the cycle, committed. */
       appended: AppendResult[];
@@ -80,7 +77,7 @@ export async function readKeyRange(
     .where(sql<boolean>`${sql.ref(object.key)} > ${after}`)
     .orderBy(sql.ref(object.key));
   if (through !== undefined) query = query.where(sql<boolean>`${sql.ref(object.key)} <= ${through}`);
-  const rows = (await ctx.source.dialect.capture.first(query, limit).execute()) as KeyedRow[];
+  const rows = (await ctx.source.dialect.first(query, limit).execute()) as KeyedRow[];
   return rows.map((row) => ({ ...row, key: Number(row.key) }));
 }
 
@@ -123,14 +120,15 @@ export async function captureCycle(
   object: SourceObject,
   definitions: readonly EventDefinition[],
   hooks: CycleHooks = {},
+  rowHooks: readonly RowHook[] = ROW_HOOKS,
 ): Promise<CycleResult> {
   const { store } = ctx;
+  const objectHooks = rowHooks.filter((hook) => hook.source === object);
   return store.db.transaction().execute(async (trx): Promise<CycleResult> => {
     if (!(await store.dialect.lockForTransaction(trx, captureLock(object), false))) return { status: 'locked' };
     const reader = sourceReader(ctx, trx);
-    const tracksInvoices = object === invoices || object === payments;
-    // Lock order: the object's lock, then the snapshot's; the snapshot's holders take nothing after it.
-    if (tracksInvoices) await store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
+    // Lock order: the object's lock, then its hooks'; a hook lock's holders take nothing after it.
+    for (const lock of new Set(objectHooks.map((hook) => hook.lock))) await store.dialect.lockForTransaction(trx, lock, true);
     const watermark = await trx
       .selectFrom('integration.CaptureWatermark')
       .select('LastKey')
@@ -153,16 +151,9 @@ export async function captureCycle(
     const rows = [...late, ...batch];
     const keyed = await appendEvents(trx, store.dialect, ctx.companyId, buildEvents(object, definitions, rows, ctx.zone), now);
     const appended = [keyed];
-
-    if (object === invoices) appended.push(await compareInvoiceStatuses(trx, ctx, rows as unknown as InvoiceRow[]));
-    if (object === payments && rows.length > 0) {
-      // The fast path: only the invoices these payments touched are re-read from the view.
-      const touched = await readInvoices(
-        ctx,
-        reader,
-        (rows as unknown as PaymentRow[]).map((p) => p.InvoiceID),
-      );
-      appended.push(await compareInvoiceStatuses(trx, ctx, touched));
+    for (const hook of objectHooks) {
+      const more = await hook.afterEvents(trx, ctx, reader, rows);
+      if (more) appended.push(more);
     }
 
     const settled = settleGaps(

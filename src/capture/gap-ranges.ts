@@ -1,13 +1,4 @@
-/** Keys first..last of one source object, both included. */
-export interface KeyRange {
-  first: number;
-  last: number;
-}
-
-/** A range of keys the watermark passed while they were missing, and when it passed them. */
-export interface GapRange extends KeyRange {
-  seenUtc: Date;
-}
+import type { GapRange, KeyRange } from '../db/ports/capture.js';
 
 export const keyCount = (ranges: readonly KeyRange[]): number => ranges.reduce((sum, r) => sum + r.last - r.first + 1, 0);
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { chunks, IDS_PER_STATEMENT } from '../db/chunks.js';
-import type { Db, SqlDialect, Trx } from '../db/dialect.js';
-import type { AnySelect } from './capture-dialect.js';
-import type { KeyedRow } from './engine.js';
-import type { GapRange } from './gap-ranges.js';
+import type { Db, Trx } from '../db/dialect.js';
+import type { AnySelect, SqlDialect } from '../db/sql-dialect.js';
+import type { KeyedRow } from './source-object.js';
+import type { GapRange } from '../db/ports/capture.js';
 import type { CaptureContext } from './options.js';
 import type { SourceObject } from './source-object.js';
 
@@ -49,7 +49,7 @@ export async function readGapsAndNewRows(
   after: number,
   limit: number,
 ): Promise<CycleRead> {
-  const { first } = ctx.source.dialect.capture;
+  const { first } = ctx.source.dialect;
   const key = sql.ref(object.key);
   const read: CycleRead = { late: [], batch: [], examinedThrough: Infinity };
   const reads: GapRange[][] = ranges.length === 0 ? [[]] : [...chunks(ranges, RANGES_PER_READ)];

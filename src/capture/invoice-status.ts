@@ -2,11 +2,12 @@ import { sql } from 'kysely';
 import { chunks, IDS_PER_STATEMENT, ROWS_PER_WRITE } from '../db/chunks.js';
 import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
-import type { InvoiceStatusRow } from './capture-dialect.js';
+import type { InvoiceStatusRow } from '../db/ports/capture.js';
+import { defineRowHook, type RowHook } from './events/definition.js';
 import { invoiceStatusChanged } from './events/invoice-status-changed.js';
 import type { InvoiceRow } from './events/rows.js';
 import { type CaptureContext, sourceReader } from './options.js';
-import { invoices } from './sources.js';
+import { invoices, payments } from './sources.js';
 
 /** Every writer of the invoice snapshot holds this lock, and reads the view only while holding it. */
 export const INVOICE_STATUS_LOCK = 'outbox.capture:invoice-status';
@@ -62,6 +63,31 @@ export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows
 }
 
 /**
+ * invoice.status_changed in the capture cycles: the invoices read are compared with the snapshot,
+ * and a cycle of payments re-reads from the view only the invoices they touched (the fast path).
+ */
+export const INVOICE_STATUS_HOOKS: readonly RowHook[] = [
+  defineRowHook({
+    source: invoices,
+    lock: INVOICE_STATUS_LOCK,
+    afterEvents: (trx, ctx, _reader, rows) => compareInvoiceStatuses(trx, ctx, rows),
+  }),
+  defineRowHook({
+    source: payments,
+    lock: INVOICE_STATUS_LOCK,
+    async afterEvents(trx, ctx, reader, rows) {
+      if (rows.length === 0) return undefined;
+      const touched = await readInvoices(
+        ctx,
+        reader,
+        rows.map((p) => p.InvoiceID),
+      );
+      return compareInvoiceStatuses(trx, ctx, touched);
+    },
+  }),
+];
+
+/**
  * The scheduled reconciliation: the whole view in keyset pages, each page one store transaction,
  * to catch status changes made other than by a new payment (a payment deleted or corrected, an
  * amount edited). Returns the invoice.status_changed events written.
@@ -73,7 +99,7 @@ export async function reconcileInvoiceStatuses(ctx: CaptureContext, shouldStop: 
     if (shouldStop()) return written;
     const page = await ctx.store.db.transaction().execute(async (trx) => {
       await ctx.store.dialect.lockForTransaction(trx, INVOICE_STATUS_LOCK, true);
-      const rows = (await ctx.source.dialect.capture
+      const rows = (await ctx.source.dialect
         .first(
           invoices
             .select(sourceReader(ctx, trx))

@@ -23,10 +23,6 @@ export function sourceUtcText(value: WallClock, zone: string): string {
   return utcText(sourceUtc(value, zone));
 }
 
-export function nullableUtcText(value: WallClock | null, zone: string): string | null {
-  return value === null ? null : sourceUtcText(value, zone);
-}
-
 /** 'YYYY-MM-DD' for a date column (no time, so no zone). */
 export { dateText };
 

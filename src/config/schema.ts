@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../db/timeouts.js';
-import { networkProblem } from '../delivery/address-guard.js';
+import { networkProblem } from './allowed-networks.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts.js';
 import { DATABASE_URL_EXAMPLES, DatabaseUrlError, parseDatabaseUrl } from './database-url.js';
 
 const databaseUrl = z.string().superRefine((value, ctx) => {

@@ -1,5 +1,5 @@
 import type { DeleteResult, UpdateResult } from 'kysely';
-import type { SqlDialect } from './dialect.js';
+import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * Keys per IN list or JSON id list: SQL Server takes at most 2,100 parameters a request, and a

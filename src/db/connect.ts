@@ -7,7 +7,8 @@ import tedious from 'tedious';
 import type { DatabaseTarget } from '../config/database-url.js';
 import { ConnectionError, describeConnectionFailure } from './connection-error.js';
 import { StoreBusyError } from './embedded/store-lock.js';
-import type { Db, SqlDialect } from './dialect.js';
+import type { Db } from './dialect.js';
+import type { SqlDialect } from './sql-dialect.js';
 import { babelfishDialect } from './dialects/mssql/babelfish.js';
 import { isBabelfish } from './dialects/mssql/engine.js';
 import { mssqlDialect } from './dialects/mssql/index.js';
@@ -17,7 +18,7 @@ import type { StoreOwner } from './embedded/store-lock.js';
 import { OriginalErrorMssqlDialect } from './mssql-driver.js';
 import { BigIntAsNumberRequest } from './mssql-request.js';
 import { lockTimeoutBatch, SessionSettingsConnection } from './mssql-session.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/timeouts.js';
 import { countStatement } from './statement-count.js';
 import { PG_PARSERS } from './type-parsers.js';
 

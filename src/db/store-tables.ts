@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /**
  * The integration schema, owned by this service. Timestamps are UTC (datetime2(3) on SQL Server,
@@ -31,6 +31,12 @@ export interface OutboxEventTable {
   // Commit order (migration 0003): "TxId" xid8 on PostgreSQL, RowVer rowversion on SQL Server.
   // Both are set by the database and read only through dialect.api, so they are not typed here.
 }
+
+/** The columns an event's envelope is built from, as read. */
+export type OutboxEventRow = Pick<
+  Selectable<OutboxEventTable>,
+  'EventId' | 'EventType' | 'CreatedUtc' | 'CompanyId' | 'Payload' | 'Metadata'
+>;
 
 export interface CaptureWatermarkTable {
   SourceName: string;

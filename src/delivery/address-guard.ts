@@ -1,7 +1,8 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import type { UrlGuard } from '../api/subscription-service.js';
+import { networkProblem } from '../config/allowed-networks.js';
+import type { UrlGuard } from './subscription-service.js';
 
 /**
  * SSRF protection for webhook delivery. In production a subscriber URL must be https, and every
@@ -169,18 +170,6 @@ export function parseNetworks(texts: readonly string[]): AllowedNetworks {
     if (network !== null) throw new Error(`${JSON.stringify(text)} ${network}`);
     return ipaddr.parseCIDR(text.trim());
   });
-}
-
-/** Why a text is not a usable allowed network, or null. */
-export function networkProblem(text: string): string | null {
-  let parsed: Cidr;
-  try {
-    parsed = ipaddr.parseCIDR(text.trim());
-  } catch {
-    return 'is not a network in CIDR notation; expected e.g. 10.20.0.0/16';
-  }
-  if (parsed[1] === 0) return 'would allow every address; name the networks of your own services, e.g. 10.20.0.0/16';
-  return null;
 }
 
 function allows(allowed: AllowedNetworks, ip: string): boolean {

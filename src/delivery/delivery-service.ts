@@ -1,10 +1,11 @@
-import type { SubscriptionServices } from '../api/subscription-service.js';
+import type { SubscriptionServices } from './subscription-service.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
 import type { OutboxSignal } from '../outbox/outbox-signal.js';
-import type { Component } from '../service/component.js';
-import type { ServiceContext } from '../service/context.js';
+import type { Component } from '../kernel/component.js';
+import type { ServiceContext } from '../kernel/context.js';
 import { createUrlGuard, type LookupAll, parseNetworks } from './address-guard.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { HttpSender } from './http-sender.js';
 import { kyselySubscriptionStore } from './subscriptions.js';
@@ -39,9 +40,15 @@ export class DeliveryService implements Component {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly signal?: OutboxSignal,
+    metrics?: DeliveryMetrics,
   ) {
     this.#sender = httpSender(ctx.config);
-    this.dispatcher = new Dispatcher(dispatcherOptions(ctx.config), { store: ctx.store, logger: ctx.logger, sender: this.#sender });
+    this.dispatcher = new Dispatcher(dispatcherOptions(ctx.config), {
+      store: ctx.store,
+      logger: ctx.logger,
+      sender: this.#sender,
+      ...(metrics ? { metrics } : {}),
+    });
   }
 
   async start(): Promise<void> {

@@ -1,9 +1,10 @@
 import { chunks, IDS_PER_STATEMENT, inRounds, ROWS_PER_WRITE, writeInRounds } from '../db/chunks.js';
 import type { Database } from '../db/connect.js';
-import type { Db, SqlDialect, Trx } from '../db/dialect.js';
+import type { Db, Trx } from '../db/dialect.js';
+import type { SqlDialect } from '../db/sql-dialect.js';
 import { queueDeliveries } from '../outbox/append-events.js';
 import { EVENT_TYPES, subscriptionTakes } from '../outbox/event-types.js';
-import type { AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
+import type { AttemptInsertRow, DeliveryUpdateRow } from '../db/ports/delivery.js';
 
 /** Attempt and delivery rows per statement: each row is one JSON object of a statement's parameter. */
 const RESULTS_PER_STATEMENT = 500;
@@ -230,7 +231,7 @@ export async function recoverDeliveries(store: Database, subscriptionId: number,
         .where('CreatedUtc', '>=', since)
         .where('EventType', 'in', types)
         .orderBy('EventId');
-      page = store.dialect.name === 'mssql' ? page.top(RECOVER_PAGE) : page.limit(RECOVER_PAGE);
+      page = store.dialect.first(page, RECOVER_PAGE);
       const ids = (await page.execute()).map((row) => Number(row.EventId));
       if (ids.length === 0) break;
       fannedOut += await queueDeliveries(

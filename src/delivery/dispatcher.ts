@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { attemptDurationSeconds, circuitState, deliveriesTotal } from '../api/metrics.js';
 import type { Database } from '../db/connect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { Logger } from '../logging/logger.js';
-import type { Component } from '../service/component.js';
-import { AdaptiveDelay } from '../service/adaptive-delay.js';
-import { backoffMs, isTransientDatabaseError, OutageLog } from '../service/outage.js';
+import type { Component } from '../kernel/component.js';
+import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
+import { backoffMs, isTransientDatabaseError, OutageLog } from '../kernel/outage.js';
 import { CircuitBreakers, type CircuitOptions, type CircuitStateName } from './circuit.js';
-import type { ClaimedDelivery, DeliveryUpdateRow } from './delivery-dialect.js';
+import type { ClaimedDelivery } from '../db/ports/delivery.js';
+import { type DeliveryMetrics, noDeliveryMetrics } from './delivery-metrics.js';
 import { envelopeJson } from '../outbox/envelope.js';
-import { leasedDeliveries, releaseLeases, renewLeases } from './delivery-store.js';
+import { leasedDeliveries, renewLeases } from './delivery-store.js';
+import { HeldSlots } from './held-slots.js';
 import type { SendRequest, SendResult } from './http-sender.js';
-import { type AttemptOutcome, settleAttempt } from './outcome.js';
-import { writeResults } from './result-writer.js';
+import { settleAttempt } from './outcome.js';
+import { ResultBuffer } from './result-buffer.js';
 import type { RetryOptions } from './retry-policy.js';
 import { type SigningSecrets, webhookHeaders } from './signing.js';
 import { type DeliveryTarget, loadDeliveryTargets } from './subscriptions.js';
@@ -48,21 +49,15 @@ export interface DispatcherDeps {
   owner?: string;
   now?: () => Date;
   random?: () => number;
+  /** Where attempts, outcomes and circuit changes are counted; nowhere when left out. */
+  metrics?: DeliveryMetrics;
 }
 
-/** A claimed delivery while this process holds it. */
 /** The exact bytes sent and signed, the same on every retry, and the event's type. */
 interface EventBody {
   type: string;
   json: string;
 }
-
-interface Held {
-  claimed: ClaimedDelivery;
-  sending: boolean;
-}
-
-const CIRCUIT_GAUGE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function dispatcherOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 100);
@@ -79,16 +74,9 @@ export class Dispatcher implements Component {
   readonly name = 'delivery';
   readonly owner: string;
   readonly #circuits: CircuitBreakers;
-  readonly #held = new Map<number, Held>();
-  readonly #heldPerSubscription = new Map<number, number>();
+  readonly #held: HeldSlots;
+  readonly #results: ResultBuffer;
   readonly #queues = new Map<number, PQueue>();
-  /** Results and cancels waiting to be written, with the ids they settle. */
-  #outcomes: AttemptOutcome[] = [];
-  #cancels: DeliveryUpdateRow[] = [];
-  /** Deliveries to give back unsent, by the time they fall due again. */
-  #releases = new Map<string, number[]>();
-  #flushTimer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
   #renewTimer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -99,8 +87,6 @@ export class Dispatcher implements Component {
   #stopping = false;
   #closed = false;
   readonly #outage: OutageLog;
-  /** Result writes fail apart from claims (a refused row, a locked table): their own outage. */
-  readonly #resultOutage: OutageLog;
   /**
    * Subscriptions this process disabled (410 Gone, failing too long) whose disabling is not yet
    * written: nothing more is sent to them, and what was queued for them is cancelled.
@@ -108,6 +94,7 @@ export class Dispatcher implements Component {
   readonly #stopped = new Set<number>();
   readonly #now: () => Date;
   readonly #random: () => number;
+  readonly #metrics: DeliveryMetrics;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -116,13 +103,25 @@ export class Dispatcher implements Component {
     this.owner = deps.owner ?? dispatcherOwner();
     this.#now = deps.now ?? (() => new Date());
     this.#random = deps.random ?? Math.random;
+    this.#metrics = deps.metrics ?? noDeliveryMetrics;
     this.#circuits = new CircuitBreakers(
       options.circuit,
       () => this.#now().getTime(),
       (id, state) => this.#circuitChanged(id, state),
     );
     this.#outage = new OutageLog(deps.logger, 'delivery: the store database', this.#now);
-    this.#resultOutage = new OutageLog(deps.logger, 'delivery: the store database (recording results)', this.#now);
+    this.#held = new HeldSlots({ backlogCap: this.#backlogCap, maxInFlight: options.maxInFlight, batchSize: options.batchSize }, () =>
+      this.nudge(),
+    );
+    this.#results = new ResultBuffer(options, {
+      store: deps.store,
+      logger: deps.logger,
+      owner: this.owner,
+      now: this.#now,
+      stopping: () => this.#stopping,
+      disabled: (subscriptionId) => this.#cancelQueued(subscriptionId),
+      goneWritten: (subscriptionId) => this.#stopped.delete(subscriptionId),
+    });
   }
 
   /**
@@ -157,7 +156,10 @@ export class Dispatcher implements Component {
     await this.#loop;
     // Queued, not yet sent: give back at once so another instance can take them.
     for (const queue of this.#queues.values()) queue.clear();
-    const unsent = [...this.#held.values()].filter((h) => !h.sending).map((h) => h.claimed);
+    const unsent = this.#held
+      .all()
+      .filter((h) => !h.sending)
+      .map((h) => h.claimed);
     for (const claimed of unsent) this.#release(claimed, this.#now());
     const inFlight = Promise.all([...this.#queues.values()].map((queue) => queue.onIdle()));
     let graceTimer: NodeJS.Timeout | undefined;
@@ -165,11 +167,11 @@ export class Dispatcher implements Component {
     await Promise.race([inFlight, grace]);
     clearTimeout(graceTimer);
     // Whatever is still sending is given back too: its lease is cleared, so it is sent again soon.
-    for (const held of [...this.#held.values()]) if (held.sending) this.#release(held.claimed, this.#now());
+    for (const held of this.#held.all()) if (held.sending) this.#release(held.claimed, this.#now());
     await this.flush();
     this.#closed = true;
+    this.#results.close();
     clearInterval(this.#renewTimer);
-    clearTimeout(this.#flushTimer);
   }
 
   /**
@@ -180,8 +182,7 @@ export class Dispatcher implements Component {
     const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.#held.size);
     if (room <= 0 || this.#stopping) return 0;
     const now = this.#now();
-    const perSubscription = new Map<number, number>();
-    for (const [id, count] of this.#heldPerSubscription) perSubscription.set(id, Math.max(0, this.#backlogCap - count));
+    const perSubscription = this.#held.roomBySubscription();
     for (const id of this.#circuits.blocked()) perSubscription.set(id, 0);
     // A paused endpoint gets its one probe; claiming its backlog would only churn leases (claimed,
     // then given back unsent) and hold up the claims of healthy endpoints.
@@ -195,7 +196,7 @@ export class Dispatcher implements Component {
       defaultRoom: this.#backlogCap,
     });
     if (claimed.length === 0) return 0;
-    for (const delivery of claimed) this.#hold(delivery);
+    for (const delivery of claimed) this.#held.hold(delivery);
     let targets: Map<number, DeliveryTarget>;
     try {
       targets = await loadDeliveryTargets(this.deps.store, [...new Set(claimed.map((d) => d.subscriptionId))], now);
@@ -235,10 +236,7 @@ export class Dispatcher implements Component {
 
   /** Writes the results gathered so far (one transaction), then the releases. */
   flush(): Promise<void> {
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    this.#flushing = this.#flushing.then(() => this.#write());
-    return this.#flushing;
+    return this.#results.flush();
   }
 
   async #run(): Promise<void> {
@@ -303,23 +301,6 @@ export class Dispatcher implements Component {
     return queue;
   }
 
-  #hold(claimed: ClaimedDelivery): void {
-    this.#held.set(claimed.deliveryId, { claimed, sending: false });
-    this.#heldPerSubscription.set(claimed.subscriptionId, (this.#heldPerSubscription.get(claimed.subscriptionId) ?? 0) + 1);
-  }
-
-  /** Frees the slot; the lease stays until the result is written. */
-  #unhold(claimed: ClaimedDelivery): void {
-    if (!this.#held.delete(claimed.deliveryId)) return;
-    const left = (this.#heldPerSubscription.get(claimed.subscriptionId) ?? 1) - 1;
-    if (left > 0) this.#heldPerSubscription.set(claimed.subscriptionId, left);
-    else this.#heldPerSubscription.delete(claimed.subscriptionId);
-    // Wake a waiting loop only when a claim can take a good share: half a subscription's room,
-    // or a whole batch of the process's, came free. Waking on every completion would claim a
-    // row at a time.
-    if (left === Math.floor(this.#backlogCap / 2) || this.options.maxInFlight - this.#held.size === this.options.batchSize) this.nudge();
-  }
-
   async #deliver(claimed: ClaimedDelivery, url: string, secrets: SigningSecrets, body: EventBody): Promise<void> {
     const held = this.#held.get(claimed.deliveryId);
     if (!held || this.#stopping) return;
@@ -347,107 +328,43 @@ export class Dispatcher implements Component {
     });
     if (this.#closed || !this.#held.has(claimed.deliveryId)) return;
     const outcome = settleAttempt(claimed, result, this.options, attemptedAt, this.#random);
-    attemptDurationSeconds.observe({ outcome: outcome.verdict === 'succeeded' ? 'success' : 'failure' }, result.elapsedMs / 1000);
-    deliveriesTotal.inc({ outcome: outcome.verdict === 'retry' ? 'retried' : outcome.verdict });
+    this.#metrics.attempted(outcome.verdict === 'succeeded' ? 'success' : 'failure', result.elapsedMs / 1000);
+    this.#metrics.settled(outcome.verdict === 'retry' ? 'retried' : outcome.verdict);
     if (outcome.verdict === 'succeeded') this.#circuits.succeeded(claimed.subscriptionId);
     else if (outcome.verdict !== 'gone') this.#circuits.failed(claimed.subscriptionId);
-    this.#outcomes.push(outcome);
-    this.#unhold(claimed);
+    this.#results.addOutcome(outcome);
+    this.#held.free(claimed);
     if (outcome.verdict === 'gone') {
       this.#stopped.add(claimed.subscriptionId);
       this.#cancelQueued(claimed.subscriptionId);
     }
-    this.#scheduleFlush();
   }
 
   /** The subscription is disabled: what waits in its queue is cancelled, not sent. */
   #cancelQueued(subscriptionId: number): void {
-    for (const { claimed, sending } of [...this.#held.values()]) {
+    for (const { claimed, sending } of this.#held.all()) {
       if (claimed.subscriptionId === subscriptionId && !sending) this.#cancel(claimed, 'subscription disabled');
     }
   }
 
   #cancel(claimed: ClaimedDelivery, reason: string): void {
     const now = utcStoreText(this.#now());
-    this.#cancels.push({ d: claimed.deliveryId, st: 'cancelled', n: claimed.attemptCount, next: now, h: null, err: reason, done: now });
-    deliveriesTotal.inc({ outcome: 'cancelled' });
-    this.#unhold(claimed);
-    this.#scheduleFlush();
+    this.#results.addCancel({
+      d: claimed.deliveryId,
+      st: 'cancelled',
+      n: claimed.attemptCount,
+      next: now,
+      h: null,
+      err: reason,
+      done: now,
+    });
+    this.#metrics.settled('cancelled');
+    this.#held.free(claimed);
   }
 
   #release(claimed: ClaimedDelivery, due: Date): void {
-    const key = due.toISOString();
-    const ids = this.#releases.get(key) ?? [];
-    ids.push(claimed.deliveryId);
-    this.#releases.set(key, ids);
-    this.#unhold(claimed);
-    this.#scheduleFlush();
-  }
-
-  #scheduleFlush(): void {
-    if (this.#outcomes.length + this.#cancels.length >= this.options.recordBatchSize) {
-      void this.flush();
-      return;
-    }
-    this.#flushTimer ??= setTimeout(() => void this.flush(), this.options.flushMs);
-  }
-
-  async #write(): Promise<void> {
-    if (this.#closed) return;
-    const outcomes = this.#outcomes;
-    const cancels = this.#cancels;
-    const releases = this.#releases;
-    if (outcomes.length === 0 && cancels.length === 0 && releases.size === 0) return;
-    this.#outcomes = [];
-    this.#cancels = [];
-    this.#releases = new Map();
-    const now = this.#now();
-    const options = { owner: this.owner, now, failingCutoff: new Date(now.getTime() - this.options.disableAfterFailingDays * 86_400_000) };
-    // Never rejects: a rejected write would end the flush chain, and with it every later write.
-    const report = await writeResults(this.deps.store, { outcomes, cancels }, options).catch((fault: unknown) => ({
-      disabled: [],
-      withoutBody: [],
-      dropped: [],
-      unwritten: { outcomes, cancels },
-      fault,
-    }));
-    for (const { subscriptionId, reason } of report.disabled) {
-      this.deps.logger.warn(`subscription ${subscriptionId} disabled: ${reason}`, { component: this.name });
-      this.#cancelQueued(subscriptionId);
-    }
-    // Written (or refused for good): from now on the claim itself passes a disabled subscription over.
-    const unwritten = new Set(report.unwritten.outcomes);
-    for (const outcome of outcomes) if (outcome.verdict === 'gone' && !unwritten.has(outcome)) this.#stopped.delete(outcome.attempt.s);
-    if (report.withoutBody.length > 0) {
-      this.deps.logger.warn(`the store refused the response body of deliveries ${report.withoutBody.join(', ')}: recorded without it`, {
-        component: this.name,
-      });
-    }
-    if (report.dropped.length > 0) {
-      this.deps.logger.warn(
-        `the store refused the results of deliveries ${report.dropped.map((d) => d.deliveryId).join(', ')} (${report.dropped[0]?.error}): not recorded, sent again when their leases end`,
-        { component: this.name },
-      );
-    }
-    let fault = report.fault;
-    if (fault === undefined) {
-      try {
-        for (const [due, ids] of releases) await releaseLeases(this.deps.store, this.owner, ids, new Date(due));
-      } catch (error) {
-        fault = error;
-      }
-    }
-    if (fault === undefined) {
-      this.#resultOutage.succeeded();
-      return;
-    }
-    // Keep them for the next write; if this process dies first, the leases end and the
-    // deliveries are sent again (at least once). Logged once per outage, however long it lasts.
-    this.#outcomes = [...report.unwritten.outcomes, ...this.#outcomes];
-    this.#cancels = [...report.unwritten.cancels, ...this.#cancels];
-    for (const [due, ids] of releases) this.#releases.set(due, [...ids, ...(this.#releases.get(due) ?? [])]);
-    const delayMs = this.#resultOutage.failed(fault);
-    if (!this.#stopping) this.#flushTimer ??= setTimeout(() => void this.flush(), delayMs);
+    this.#results.addRelease(claimed.deliveryId, due);
+    this.#held.free(claimed);
   }
 
   /**
@@ -456,14 +373,14 @@ export class Dispatcher implements Component {
    * it every third of a lease; tests call it directly.
    */
   async keepLeases(): Promise<void> {
-    const ids = [...this.#held.keys()];
+    const ids = this.#held.ids();
     if (ids.length === 0 || this.#closed) return;
     try {
       await renewLeases(this.deps.store, this.owner, ids, new Date(this.#now().getTime() + this.options.leaseMs));
       const leased = await leasedDeliveries(this.deps.store, this.owner, ids);
       for (const id of ids) {
         const held = this.#held.get(id);
-        if (held && !held.sending && !leased.has(id)) this.#unhold(held.claimed);
+        if (held && !held.sending && !leased.has(id)) this.#held.free(held.claimed);
       }
     } catch (error) {
       this.deps.logger.warn(`renewing delivery leases failed: ${(error as Error).message}`, { component: this.name });
@@ -471,7 +388,7 @@ export class Dispatcher implements Component {
   }
 
   #circuitChanged(subscriptionId: number, state: CircuitStateName): void {
-    circuitState.set({ subscription: String(subscriptionId) }, CIRCUIT_GAUGE[state]);
+    this.#metrics.circuitChanged(subscriptionId, state);
     const message = `subscription ${subscriptionId}: circuit ${state}`;
     if (state === 'open') this.deps.logger.warn(`${message} after repeated failures; probing again later`, { component: this.name });
     else this.deps.logger.info(message, { component: this.name });

@@ -1,6 +1,6 @@
 import { storableText } from '../db/storable-text.js';
 import { utcStoreText } from '../db/wall-clock.js';
-import type { ClaimedDelivery, AttemptInsertRow, DeliveryUpdateRow } from './delivery-dialect.js';
+import type { ClaimedDelivery, AttemptInsertRow, DeliveryUpdateRow } from '../db/ports/delivery.js';
 import { RESPONSE_BODY_LIMIT, type SendResult } from './http-sender.js';
 import { nextAttemptAt, parseRetryAfter, type RetryOptions } from './retry-policy.js';
 

@@ -1,4 +1,4 @@
-import { type DeliveryView, getDelivery } from '../api/delivery-log.js';
+import { type DeliveryView, getDelivery } from './delivery-log.js';
 import type { Database } from '../db/connect.js';
 import { RecoverError, recoverDeliveries, type RequeueResult, resendDelivery } from './delivery-store.js';
 

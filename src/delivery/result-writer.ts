@@ -1,7 +1,7 @@
 import type { Database } from '../db/connect.js';
 import { storableText } from '../db/storable-text.js';
-import { isDataError } from '../service/outage.js';
-import type { DeliveryUpdateRow } from './delivery-dialect.js';
+import { isDataError } from '../kernel/outage.js';
+import type { DeliveryUpdateRow } from '../db/ports/delivery.js';
 import { type Disabled, recordResults, type RecordOptions, type SubscriptionEffects } from './delivery-store.js';
 import type { AttemptOutcome } from './outcome.js';
 

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Subscription, SubscriptionStore } from '../api/subscription-service.js';
+import type { Subscription, SubscriptionStore } from './subscription-service.js';
 import { writeInRounds } from '../db/chunks.js';
 import type { Database } from '../db/connect.js';
 import type { WebhookSubscriptionTable } from '../db/store-tables.js';
@@ -83,7 +83,7 @@ export function kyselySubscriptionStore(
         .where('SubscriptionId', '>', afterId)
         .orderBy('SubscriptionId');
       if (ownerKeyId !== undefined) query = query.where('OwnerKeyId', '=', ownerKeyId);
-      query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
+      query = store.dialect.first(query, limit);
       return (await query.execute()).map(toSubscription);
     },
     async update(id, patch) {

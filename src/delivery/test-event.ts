@@ -1,4 +1,4 @@
-import type { SendTestEvent } from '../api/subscription-service.js';
+import type { SendTestEvent } from './subscription-service.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
 import { type EventEnvelope, utcText } from '../outbox/envelope.js';

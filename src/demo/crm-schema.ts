@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from '../db/connect.js';
-import { SQL_ROOT } from '../store/migration-files.js';
+
+/** The demo CRM's scripts, one folder per dialect (sql/demo/<dialect>/). */
+const DEMO_SQL = fileURLToPath(new URL('../../../sql/demo/', import.meta.url));
 
 /** True once the demo CRM's tables exist (INFORMATION_SCHEMA reads the same on both engines). */
 export async function demoCrmExists(source: Database): Promise<boolean> {
@@ -15,7 +18,7 @@ export async function demoCrmExists(source: Database): Promise<boolean> {
 /** Creates the demo CRM objects and their seed rows, in one transaction, unless present. */
 export async function ensureDemoCrm(source: Database): Promise<boolean> {
   if (await demoCrmExists(source)) return false;
-  const folder = path.join(SQL_ROOT, 'demo', source.dialect.name);
+  const folder = path.join(DEMO_SQL, source.dialect.name);
   const scripts = ['crm.sql', 'seed.sql'].map((name) => readFileSync(path.join(folder, name), 'utf8'));
   await source.db.transaction().execute(async (trx) => {
     for (const script of scripts) {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Database } from '../db/connect.js';
 import type { Trx } from '../db/dialect.js';
 import type { Logger } from '../logging/logger.js';
-import type { Component } from '../service/component.js';
+import type { Component } from '../kernel/component.js';
 import { FakePeople } from './fake-people.js';
 
 const LEAD_STATUSES = [10, 11, 12];

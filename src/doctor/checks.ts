@@ -9,7 +9,7 @@ import { httpSender } from '../delivery/delivery-service.js';
 import type { HttpSender } from '../delivery/http-sender.js';
 import { readSchemaState } from '../store/migrate.js';
 import { compatibilityVerdict, rowVersioningReport } from '../store/store-settings.js';
-import type { DatabaseSettings, TablePrivilege } from './doctor-dialect.js';
+import type { DatabaseSettings, TablePrivilege } from '../db/ports/doctor.js';
 
 export interface CheckResult {
   name: string;
@@ -215,7 +215,7 @@ async function sourceObjects(source: Database, results: CheckResult[]): Promise<
     ((await source.dialect.doctor.objectExists(source.db, object).catch(() => false)) ? present : missing).push(object);
   }
   if (missing.length > 0) {
-    const hidden = source.dialect.name === 'mssql' ? ' (or this login has no right to see them)' : '';
+    const hidden = source.dialect.doctor.hiddenObjectsNote;
     results.push({
       name: 'source objects',
       ok: false,
@@ -250,10 +250,7 @@ async function privileges(
       name: `${role} rights`,
       ok: false,
       detail: `missing ${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
-      fix:
-        database.dialect.name === 'mssql'
-          ? 'grant them with sql/mssql/grants.sql (see sql/README.md)'
-          : 'GRANT them to the service login (see sql/README.md)',
+      fix: database.dialect.doctor.grantAdvice,
     });
   }
 }

@@ -1,9 +1,10 @@
 import { chunks } from '../db/chunks.js';
-import type { SqlDialect, Trx } from '../db/dialect.js';
+import type { Trx } from '../db/dialect.js';
+import type { SqlDialect } from '../db/sql-dialect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { EventType } from './event-types.js';
 import { subscriptionTakes } from './event-types.js';
-import type { DeliveryInsertRow, EventInsertRow } from './outbox-dialect.js';
+import type { DeliveryInsertRow, EventInsertRow } from '../db/ports/outbox.js';
 
 /** A business change on its way into the outbox. */
 export interface NewEvent {

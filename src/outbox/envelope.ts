@@ -1,5 +1,4 @@
-import type { Selectable } from 'kysely';
-import type { OutboxEventTable } from '../db/store-tables.js';
+import type { OutboxEventRow } from '../db/store-tables.js';
 
 /** The canonical event as receivers and pollers see it (seeds/delivery-model.txt). */
 export interface EventEnvelope {
@@ -10,11 +9,6 @@ export interface EventEnvelope {
   payload: Record<string, unknown>;
   metadata: Record<string, unknown>;
 }
-
-export type OutboxEventRow = Pick<
-  Selectable<OutboxEventTable>,
-  'EventId' | 'EventType' | 'CreatedUtc' | 'CompanyId' | 'Payload' | 'Metadata'
->;
 
 /** The columns to select to build an envelope: never more (Payload is the large one). */
 export const ENVELOPE_COLUMNS = ['EventId', 'EventType', 'CreatedUtc', 'CompanyId', 'Payload', 'Metadata'] as const;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/connect.js';
 import { listenForWork, notifyWork, type WorkListener } from '../db/dialects/postgres/notify.js';
 import type { Logger } from '../logging/logger.js';
-import type { Component } from '../service/component.js';
-import { backoffMs } from '../service/outage.js';
+import type { Component } from '../kernel/component.js';
+import { backoffMs } from '../kernel/outage.js';
 import type { OutboxSignal } from './outbox-signal.js';
 
 /**

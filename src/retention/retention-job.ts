@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
-import type { Component } from '../service/component.js';
+import type { Component } from '../kernel/component.js';
 import { runRetention } from './retention.js';
 
 /** Runs retention on its cron schedule; a pass in progress at stop ends at its next statement. */

@@ -1,4 +1,4 @@
-import { captureMetrics } from '../api/metrics.js';
+import { captureMetrics, deliveryMetrics } from '../api/metrics.js';
 import { HttpServer } from '../api/server.js';
 import { CaptureLoop } from '../capture/capture-loop.js';
 import { captureContext } from '../capture/options.js';
@@ -7,8 +7,9 @@ import { InstanceBridge } from '../outbox/instance-bridge.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { CrmSimulator } from '../demo/simulator.js';
 import { RetentionJob } from '../retention/retention-job.js';
-import type { Component } from './component.js';
-import type { ServiceContext } from './context.js';
+import type { Component } from '../kernel/component.js';
+import type { ServiceContext } from '../kernel/context.js';
+import { buildHttpApp } from './http-app.js';
 
 export interface ComponentOptions {
   demo: boolean;
@@ -37,7 +38,7 @@ export function buildComponents(ctx: ServiceContext, options: ComponentOptions):
         captureMetrics,
       ),
     );
-  if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx, signal));
-  components.push(new HttpServer(ctx, { signal }));
+  if (ctx.config.delivery.enabled) components.push(new DeliveryService(ctx, signal, deliveryMetrics));
+  components.push(new HttpServer(ctx, () => buildHttpApp(ctx, { signal })));
   return components;
 }

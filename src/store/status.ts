@@ -55,7 +55,7 @@ export async function readStoreStatus(store: Database, now = new Date()): Promis
       : await db.selectFrom('integration.OutboxEvent').select('CreatedUtc').where('EventId', '=', outbox.newestEventId).executeTakeFirst();
   // Newest by CreatedUtc (an index, IX_OutboxEvent_CreatedUtc_Id): a backfill's events have older
   // dates than live ones, so the backward read stops at the first live event.
-  const newestLive = await store.dialect.capture
+  const newestLive = await store.dialect
     .first(
       db
         .selectFrom('integration.OutboxEvent')
@@ -124,7 +124,7 @@ async function readGapStatus(store: Database): Promise<GapStatus[]> {
     const p = pending.find((row) => row.SourceName === source);
     const e = expired.find((row) => row.SourceName === source);
     const last = e
-      ? await store.dialect.capture
+      ? await store.dialect
           .first(
             db
               .selectFrom('integration.CaptureGapExpired')

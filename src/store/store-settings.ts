@@ -1,5 +1,5 @@
 import type { Database } from '../db/connect.js';
-import type { DatabaseSettings } from '../doctor/doctor-dialect.js';
+import type { DatabaseSettings } from '../db/ports/doctor.js';
 
 /** A database setting the service cannot run with: the CLI exits with the configuration code (2). */
 export class PreconditionError extends Error {}

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import { deliveryMetrics } from '../../src/api/metrics.js';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { validateConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/db/connect.js';
@@ -113,7 +114,7 @@ export async function run(): Promise<void> {
 
     // The dispatcher: claim, load, sign, send, record, from the outbox on the PostgreSQL server.
     const sender = httpSender(config);
-    const dispatcher = new Dispatcher(options, { store, logger: silentLogger(), sender });
+    const dispatcher = new Dispatcher(options, { store, logger: silentLogger(), sender, metrics: deliveryMetrics });
     const before = receiver.count();
     const start = performance.now();
     await dispatcher.start();

@@ -3,10 +3,10 @@ import winston from 'winston';
 import Transport from 'winston-transport';
 import { createApiKey } from '../../src/api/api-keys.js';
 import { appendEvents, type NewEvent } from '../../src/outbox/append-events.js';
-import { buildHttpApp } from '../../src/api/server.js';
+import { buildHttpApp } from '../../src/service/http-app.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import type { ServiceContext } from '../../src/service/context.js';
+import type { ServiceContext } from '../../src/kernel/context.js';
 import { describeEachDialect } from '../support/databases.js';
 
 /** Every log line the app writes, as text, to look for keys in. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createApiKey, revokeApiKey } from '../../src/api/api-keys.js';
-import { assignOwner, findOwnerKey } from '../../src/delivery/subscription-owner.js';
+import { assignOwner, findOwnerKey } from '../../src/api/subscription-owner.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { appendEvents } from '../../src/outbox/append-events.js';
 import { call, startApi } from '../support/api-app.js';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, type Scope } from '../../src/api/api-keys.js';
-import { buildHttpApp, type HttpAppOptions } from '../../src/api/server.js';
+import { buildHttpApp, type HttpAppOptions } from '../../src/service/http-app.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Database } from '../../src/db/connect.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import type { ServiceContext } from '../../src/service/context.js';
+import type { ServiceContext } from '../../src/kernel/context.js';
 
 export interface RunningApi {
   app: FastifyInstance;

@@ -1,3 +1,4 @@
+import { deliveryMetrics } from '../../src/api/metrics.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Database } from '../../src/db/connect.js';
@@ -50,6 +51,7 @@ export function testDispatcher(store: Database, setup: TestDispatcherOptions = {
       sender: setup.wrap ? setup.wrap(sender) : sender,
       now: clock.now,
       random: setup.random ?? (() => 0.5),
+      metrics: deliveryMetrics,
       ...(setup.owner ? { owner: setup.owner } : {}),
     },
   );

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AdaptiveDelay } from '../../src/service/adaptive-delay.js';
+import { AdaptiveDelay } from '../../src/kernel/adaptive-delay.js';
 
 describe('adaptive poll delay', () => {
   it('starts idle, is short after a poll that found work, and doubles back to the idle interval', () => {

@@ -3,11 +3,11 @@ import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
 import { validateConfig } from '../../src/config/load.js';
 import { CircuitBreakers } from '../../src/delivery/circuit.js';
-import type { ClaimedDelivery } from '../../src/delivery/delivery-dialect.js';
+import type { ClaimedDelivery } from '../../src/db/ports/delivery.js';
 import { classifySendError, type SendResult } from '../../src/delivery/http-sender.js';
 import { settleAttempt } from '../../src/delivery/outcome.js';
 import { hasUnstorableCharacter, storableText } from '../../src/db/storable-text.js';
-import { isDataError } from '../../src/service/outage.js';
+import { isDataError } from '../../src/kernel/outage.js';
 import { nextAttemptAt, parseRetryAfter } from '../../src/delivery/retry-policy.js';
 import { generateSecret, secretKey, secretProblem, signatureHeaders, standardSignature } from '../../src/delivery/signing.js';
 

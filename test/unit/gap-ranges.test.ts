@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { type GapRange, keyCount, missingRanges, settleGaps } from '../../src/capture/gap-ranges.js';
+import type { GapRange } from '../../src/db/ports/capture.js';
+import { keyCount, missingRanges, settleGaps } from '../../src/capture/gap-ranges.js';
 
 const at = (iso: string) => new Date(iso);
 const old = at('2026-01-28T11:00:00Z');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import winston from 'winston';
-import { backoffMs, isLockTimeout, isTransientDatabaseError, OutageLog } from '../../src/service/outage.js';
+import { backoffMs, isLockTimeout, isTransientDatabaseError, OutageLog } from '../../src/kernel/outage.js';
 
 describe('database outages', () => {
   it('tells transient errors from permanent ones', () => {

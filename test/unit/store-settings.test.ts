@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
-import type { DatabaseSettings } from '../../src/doctor/doctor-dialect.js';
+import type { DatabaseSettings } from '../../src/db/ports/doctor.js';
 import { compatibilityVerdict, PreconditionError, rowVersioningReport } from '../../src/store/store-settings.js';
 
 const settings = (over: Partial<DatabaseSettings>): DatabaseSettings => ({

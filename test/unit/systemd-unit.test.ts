@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { renderSystemdUnit } from '../../src/service/install/systemd-unit.js';
+import { renderSystemdUnit } from '../../src/cli/install/systemd-unit.js';
 import { runCli } from '../support/cli.js';
 
 const values = {

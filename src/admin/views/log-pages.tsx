@@ -1,4 +1,4 @@
-import type { AttemptView } from '../../api/delivery-log.js';
+import type { AttemptView } from '../../delivery/delivery-log.js';
 import { EVENT_TYPES } from '../../outbox/event-types.js';
 import type { DeliverySummary, EventSummary } from '../log-queries.js';
 import { Csrf, Layout, type PageContext } from './layout.js';

@@ -1,4 +1,4 @@
-import type { Subscription, TestEventResult } from '../../api/subscription-service.js';
+import type { Subscription, TestEventResult } from '../../delivery/subscription-service.js';
 import { EVENT_DESCRIPTIONS, EVENT_TYPES } from '../../outbox/event-types.js';
 import { Csrf, Layout, type PageContext } from './layout.js';
 import { Badge, Card, ErrorText, Pager, Pre, Time, utc, Scroll } from './widgets.js';

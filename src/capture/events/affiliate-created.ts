@@ -1,10 +1,9 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { employees } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { EmployeeRow } from './rows.js';
 
 /** A new Employee whose team role is 'Affiliate'. */
-export const affiliateCreated = defineEvent<EmployeeRow>({
+export const affiliateCreated = defineEvent({
   type: 'affiliate.created',
   source: employees,
   when: (row) => row.RoleName === 'Affiliate',

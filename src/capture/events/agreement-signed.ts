@@ -1,9 +1,8 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { agreements } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { AgreementRow } from './rows.js';
 
-export const agreementSigned = defineEvent<AgreementRow>({
+export const agreementSigned = defineEvent({
   type: 'agreement.signed',
   source: agreements,
   createdUtc: (row, zone) => sourceUtc(row.SignedDate, zone),

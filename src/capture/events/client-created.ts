@@ -1,10 +1,10 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { clients } from '../sources.js';
 import { defineEvent } from './definition.js';
-import { type ClientRow, isLeadStatus } from './rows.js';
+import { isLeadStatus } from './rows.js';
 
 /** A new Client whose status, when first seen, is not a lead status. */
-export const clientCreated = defineEvent<ClientRow>({
+export const clientCreated = defineEvent({
   type: 'client.created',
   source: clients,
   when: (row) => !isLeadStatus(row.StatusName),

@@ -1,10 +1,9 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { clientStatusHistory } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { StatusHistoryRow } from './rows.js';
 
 /** A new ClientStatusHistory row: every status change, a lead's conversion included. */
-export const clientStatusChanged = defineEvent<StatusHistoryRow>({
+export const clientStatusChanged = defineEvent({
   type: 'client.status_changed',
   source: clientStatusHistory,
   createdUtc: (row, zone) => sourceUtc(row.ChangedDate, zone),

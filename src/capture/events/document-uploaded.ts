@@ -1,9 +1,8 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { documents } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { DocumentRow } from './rows.js';
 
-export const documentUploaded = defineEvent<DocumentRow>({
+export const documentUploaded = defineEvent({
   type: 'document.uploaded',
   source: documents,
   createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),

@@ -1,10 +1,9 @@
 import { dateText, money, sourceUtc, sourceUtcText } from '../time.js';
 import { invoices } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { InvoiceRow } from './rows.js';
 
 /** A new invoice in api.vwInvoiceDetails, with its status when first seen. */
-export const invoiceCreated = defineEvent<InvoiceRow>({
+export const invoiceCreated = defineEvent({
   type: 'invoice.created',
   source: invoices,
   createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),

@@ -1,10 +1,10 @@
 import { sourceUtc, sourceUtcText } from '../time.js';
 import { clients } from '../sources.js';
 import { defineEvent } from './definition.js';
-import { type ClientRow, isLeadStatus } from './rows.js';
+import { isLeadStatus } from './rows.js';
 
 /** A new Client whose status, when first seen, is a lead status. */
-export const leadCreated = defineEvent<ClientRow>({
+export const leadCreated = defineEvent({
   type: 'lead.created',
   source: clients,
   when: (row) => isLeadStatus(row.StatusName),

@@ -1,10 +1,9 @@
 import { money, sourceUtc, sourceUtcText } from '../time.js';
 import { payments } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { PaymentRow } from './rows.js';
 
 /** The catalog says date_attempted and the sample attempted_date: both are sent. */
-export const paymentFailed = defineEvent<PaymentRow>({
+export const paymentFailed = defineEvent({
   type: 'payment.failed',
   source: payments,
   when: (row) => !row.IsSuccessful,

@@ -1,9 +1,8 @@
 import { money, sourceUtc, sourceUtcText } from '../time.js';
 import { payments } from '../sources.js';
 import { defineEvent } from './definition.js';
-import type { PaymentRow } from './rows.js';
 
-export const paymentSucceeded = defineEvent<PaymentRow>({
+export const paymentSucceeded = defineEvent({
   type: 'payment.succeeded',
   source: payments,
   when: (row) => Boolean(row.IsSuccessful),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { DeliveryView } from '../../api/delivery-log.js';
-import { listDeliveries } from '../../api/delivery-log.js';
+import type { DeliveryView } from '../../delivery/delivery-log.js';
+import { listDeliveries } from '../../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../../db/store-tables.js';
 import { RecoverError, redelivery } from '../../delivery/redelivery.js';
 import { EVENT_TYPES } from '../../outbox/event-types.js';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { ensureDemoCrm } from '../../demo/crm-schema.js';
 import { buildComponents } from '../../service/components.js';
-import type { ServiceContext } from '../../service/context.js';
+import type { ServiceContext } from '../../kernel/context.js';
 import { openDatabases } from '../../service/databases.js';
-import { Service } from '../../service/service.js';
-import { onShutdownSignal } from '../../service/signals.js';
+import { Service } from '../../kernel/service.js';
+import { onShutdownSignal } from '../../kernel/signals.js';
 import { assertSchemaCurrent, migrate } from '../../store/migrate.js';
 import { assertStoreSettings } from '../../store/store-settings.js';
 import { loadCliContext } from '../context.js';

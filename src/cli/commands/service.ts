@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { loadCliContext } from '../context.js';
 import { action } from '../action.js';
 import { UsageError } from '../exit-codes.js';
-import { serviceManager } from '../../service/install/platform.js';
-import { renderSystemdUnit, type UnitValues } from '../../service/install/systemd-unit.js';
+import { serviceManager } from '../install/platform.js';
+import { renderSystemdUnit, type UnitValues } from '../install/systemd-unit.js';
 
 const INSTALL_DIR = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/[\\/]$/, '');
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { deliveryCounts } from '../../api/delivery-log.js';
-import type { Subscription } from '../../api/subscription-service.js';
-import { assignOwner, findOwnerKey, OwnerError } from '../../delivery/subscription-owner.js';
+import { deliveryCounts } from '../../delivery/delivery-log.js';
+import type { Subscription } from '../../delivery/subscription-service.js';
+import { assignOwner, findOwnerKey, OwnerError } from '../../api/subscription-owner.js';
 import { kyselySubscriptionStore } from '../../delivery/subscriptions.js';
 import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';

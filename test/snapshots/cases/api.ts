@@ -1,5 +1,5 @@
 import { createApiKey, listApiKeys, revokeApiKey, touchApiKey, verifyApiKey } from '../../../src/api/api-keys.js';
-import { countPending, deliverySubscriptionId, listAttempts, listDeliveries } from '../../../src/api/delivery-log.js';
+import { countPending, deliverySubscriptionId, listAttempts, listDeliveries } from '../../../src/delivery/delivery-log.js';
 import { kyselySubscriptionStore } from '../../../src/delivery/subscriptions.js';
 import { ENVELOPE_COLUMNS } from '../../../src/outbox/envelope.js';
 import type { MssqlStatementCase } from '../../support/mssql-recorder.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../../api/api-dialect.js';
+import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../ports/api.js';
 
 // The position travels as RowVer's value in decimal: CONVERT(varchar, binary, 1) is SQL Server's
 // only hex form, and Babelfish ignores its style. A rowversion is a bigint-sized counter.

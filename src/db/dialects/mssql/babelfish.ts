@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { SqlDialect } from '../../sql-dialect.js';
 import { getAppLock } from './applock.js';
 import { mssqlDoctor } from './doctor.js';
 import { insertSkippingDuplicates } from './duplicate-retry.js';

@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
-import type { CaptureDialect } from '../../../capture/capture-dialect.js';
+import type { CaptureDialect } from '../../ports/capture.js';
 import { chunks, ROWS_PER_WRITE } from '../../chunks.js';
 import { utcStoreText } from '../../wall-clock.js';
 
 export const mssqlCapture: CaptureDialect = {
-  first: (query, n) => query.top(n) as typeof query,
-
   async insertGapRanges(trx, sourceName, ranges) {
     // One JSON parameter per statement, at most ROWS_PER_WRITE rows: below lock escalation.
     for (const part of chunks(ranges, ROWS_PER_WRITE)) {

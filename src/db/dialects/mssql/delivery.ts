@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../../delivery/delivery-dialect.js';
+import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../ports/delivery.js';
 import { outputRows } from './output-rows.js';
 
 const NO_EVENT = { EventType: null, CreatedUtc: null, CompanyId: null, Payload: null, Metadata: null };

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
-import type { DoctorDialect } from '../../../doctor/doctor-dialect.js';
+import type { DoctorDialect } from '../../ports/doctor.js';
 
 /** OPENJSON, which every write of the service uses, needs compatibility level 130 (SQL Server 2016). */
 export const OPENJSON_LEVEL = 130;
 
 export const mssqlDoctor: DoctorDialect = {
+  grantAdvice: 'grant them with sql/mssql/grants.sql (see sql/README.md)',
+  hiddenObjectsNote: ' (or this login has no right to see them)',
   async serverVersion(db) {
     const result = await sql<{
       v: string;

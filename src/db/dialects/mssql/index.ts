@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { SqlDialect } from '../../sql-dialect.js';
 import { mssqlApi } from './api.js';
 import { mssqlMigration } from './migration.js';
 import { mssqlDoctor } from './doctor.js';
@@ -19,6 +19,8 @@ export const mssqlDialect: SqlDialect = {
   api: mssqlApi,
   capture: mssqlCapture,
   delivery: mssqlDelivery,
+
+  first: (query, n) => query.top(n) as typeof query,
 
   lockForTransaction: (trx, resource, wait) => getAppLock(trx, resource, wait),
   boundWrite: (query, rows) => query.top(rows),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { MigrationDialect } from '../../dialect.js';
+import type { MigrationDialect } from '../../ports/migration.js';
 
 /**
  * T-SQL's batch separator: GO alone on a line (the sqlcmd and SSMS rule). Only blanks and tabs

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { OutboxDialect } from '../../../outbox/outbox-dialect.js';
+import type { OutboxDialect } from '../../ports/outbox.js';
 import { ROWS_PER_WRITE } from '../../chunks.js';
 import { insertSkippingDuplicates } from './duplicate-retry.js';
 import { outputRows } from './output-rows.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../../api/api-dialect.js';
+import type { ApiDialect, PagedEventRow, VisibleEventRow } from '../../ports/api.js';
 
 const COLUMNS = sql`"EventId", "EventType", "CreatedUtc", "CompanyId", "Payload", "Metadata", "TxId"::text AS "Position"`;
 

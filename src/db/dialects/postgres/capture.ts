@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
-import type { CaptureDialect } from '../../../capture/capture-dialect.js';
+import type { CaptureDialect } from '../../ports/capture.js';
 
 export const postgresCapture: CaptureDialect = {
-  first: (query, n) => query.limit(n) as typeof query,
-
   async insertGapRanges(trx, sourceName, ranges) {
     await sql`
       INSERT INTO integration."CaptureGapRange" ("SourceName", "FirstKey", "LastKey", "FirstSeenUtc")

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../../delivery/delivery-dialect.js';
+import { claimedFromRow, type ClaimedRow, type DeliveryDialect } from '../../ports/delivery.js';
 
 export const postgresDelivery: DeliveryDialect = {
   async claim(db, { owner, limit, now, leaseUntil, room, defaultRoom }) {

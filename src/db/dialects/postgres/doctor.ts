@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DoctorDialect } from '../../../doctor/doctor-dialect.js';
+import type { DoctorDialect } from '../../ports/doctor.js';
 
 const quoted = (object: string) =>
   object
@@ -8,6 +8,8 @@ const quoted = (object: string) =>
     .join('.');
 
 export const postgresDoctor: DoctorDialect = {
+  grantAdvice: 'GRANT them to the service login (see sql/README.md)',
+  hiddenObjectsNote: '',
   async serverVersion(db) {
     const result = await sql<{ v: string }>`SELECT version() AS v`.execute(db);
     return (result.rows[0]?.v ?? 'unknown').split(' on ')[0] ?? 'unknown';

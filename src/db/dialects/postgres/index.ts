@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { SqlDialect } from '../../sql-dialect.js';
 import { postgresApi } from './api.js';
 import { postgresMigration } from './migration.js';
 import { postgresDoctor } from './doctor.js';
@@ -17,6 +17,8 @@ export const postgresDialect: SqlDialect = {
   api: postgresApi,
   capture: postgresCapture,
   delivery: postgresDelivery,
+
+  first: (query, n) => query.limit(n) as typeof query,
 
   async lockForTransaction(trx, resource, wait) {
     if (wait) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { MigrationDialect } from '../../dialect.js';
+import type { MigrationDialect } from '../../ports/migration.js';
 
 export const postgresMigration: MigrationDialect = {
   splitBatches(script) {

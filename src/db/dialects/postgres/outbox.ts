@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { OutboxDialect } from '../../../outbox/outbox-dialect.js';
+import type { OutboxDialect } from '../../ports/outbox.js';
 
 export const postgresOutbox: OutboxDialect = {
   // PostgreSQL never escalates row locks, and each statement costs a round trip and a plan: a

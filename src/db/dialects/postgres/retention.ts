@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RetentionDialect } from '../../../retention/retention-dialect.js';
+import type { RetentionDialect } from '../../ports/retention.js';
 
 const count = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0);
 

@@ -1,6 +1,5 @@
-import type { Db, Trx } from '../db/dialect.js';
-import type { DeliveryStatus } from '../db/store-tables.js';
-import type { OutboxEventRow } from '../outbox/envelope.js';
+import type { Db, Trx } from '../dialect.js';
+import type { DeliveryStatus, OutboxEventRow } from '../store-tables.js';
 
 /** A delivery this process now owns until its lease ends. */
 export interface ClaimedDelivery {

@@ -1,9 +1,15 @@
-import type { SelectQueryBuilder } from 'kysely';
-import type { Trx } from '../db/dialect.js';
-import type { GapRange } from './gap-ranges.js';
+import type { Trx } from '../dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnySelect = SelectQueryBuilder<any, any, any>;
+/** Keys first..last of one source object, both included. */
+export interface KeyRange {
+  first: number;
+  last: number;
+}
+
+/** A range of keys the watermark passed while they were missing, and when it passed them. */
+export interface GapRange extends KeyRange {
+  seenUtc: Date;
+}
 
 /** One row of the invoice status snapshot, for a batch upsert. */
 export interface InvoiceStatusRow {
@@ -14,8 +20,6 @@ export interface InvoiceStatusRow {
 
 /** The capture statements that differ by dialect. */
 export interface CaptureDialect {
-  /** The first n rows of an ordered keyset read: LIMIT on PostgreSQL, TOP on SQL Server. */
-  first<Q extends AnySelect>(query: Q, n: number): Q;
   /** Records key ranges the watermark passed while they were missing (none of them recorded yet). */
   insertGapRanges(trx: Trx, sourceName: string, ranges: readonly GapRange[]): Promise<void>;
   /** Inserts or updates the last seen status of each invoice, from one JSON parameter. */

@@ -1,4 +1,4 @@
-import { type ApiKeyInfo, listApiKeys } from '../api/api-keys.js';
+import { type ApiKeyInfo, listApiKeys } from './api-keys.js';
 import type { Database } from '../db/connect.js';
 
 /** Why an owner cannot be assigned: the user's mistake, said in one line. */

@@ -75,7 +75,7 @@ export async function listDeliveries(store: Database, filter: DeliveryFilter, be
       eb.selectFrom('integration.WebhookSubscription').select('SubscriptionId').where('OwnerKeyId', '=', owner),
     );
   }
-  query = store.dialect.name === 'mssql' ? query.top(limit) : query.limit(limit);
+  query = store.dialect.first(query, limit);
   return (await query.execute()).map((r) => ({
     id: Number(r.DeliveryId),
     event_id: Number(r.EventId),

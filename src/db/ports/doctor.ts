@@ -1,4 +1,4 @@
-import type { Db } from '../db/dialect.js';
+import type { Db } from '../dialect.js';
 
 export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -15,6 +15,10 @@ export interface DatabaseSettings {
 
 /** What `outbox doctor` asks a database, worded per dialect. */
 export interface DoctorDialect {
+  /** How to grant the rights a login lacks, as a fix to show. */
+  readonly grantAdvice: string;
+  /** Said after objects the login cannot find: on SQL Server they may exist but be hidden from it. */
+  readonly hiddenObjectsNote: string;
   serverVersion(db: Db): Promise<string>;
   /** The server's clock: UTC, and its local wall clock as 'YYYY-MM-DDTHH:mm:ss'. */
   serverClock(db: Db): Promise<{ utc: Date; local: string }>;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/dialect.js';
+import type { Db } from '../dialect.js';
 
 /**
  * Retention's statements, which differ by dialect only in how a bounded delete is written. Every

@@ -1,4 +1,4 @@
-import type { Trx } from '../db/dialect.js';
+import type { Trx } from '../dialect.js';
 
 /** One event row for a batch insert; createdUtc is 'YYYY-MM-DDTHH:mm:ss.SSS' in UTC. */
 export interface EventInsertRow {

@@ -1,5 +1,5 @@
-import type { Db } from '../db/dialect.js';
-import type { OutboxEventRow } from '../outbox/envelope.js';
+import type { Db } from '../dialect.js';
+import type { OutboxEventRow } from '../store-tables.js';
 
 /**
  * A position in the outbox's commit order: `key` is the dialect's commit-order value as text
