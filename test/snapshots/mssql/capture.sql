@@ -138,10 +138,10 @@ DECLARE @rows nvarchar(max) = @1;
         
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType INTO @out
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
-      FROM OPENJSON(@rows) WITH (
-        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, JSON_QUERY(j.value, '$.payload'), JSON_QUERY(j.value, '$.metadata')
+      FROM OPENJSON(@rows) AS j
+      CROSS APPLY OPENJSON(j.value) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created') AS e
       WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
         SET @inserted = @@ROWCOUNT;
@@ -203,10 +203,10 @@ DECLARE @rows nvarchar(max) = @1;
         
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType INTO @out
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
-      FROM OPENJSON(@rows) WITH (
-        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, JSON_QUERY(j.value, '$.payload'), JSON_QUERY(j.value, '$.metadata')
+      FROM OPENJSON(@rows) AS j
+      CROSS APPLY OPENJSON(j.value) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created') AS e
       WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
         SET @inserted = @@ROWCOUNT;
@@ -242,10 +242,10 @@ DECLARE @rows nvarchar(max) = @1;
         
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType INTO @out
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
-      FROM OPENJSON(@rows) WITH (
-        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, JSON_QUERY(j.value, '$.payload'), JSON_QUERY(j.value, '$.metadata')
+      FROM OPENJSON(@rows) AS j
+      CROSS APPLY OPENJSON(j.value) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created') AS e
       WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
         SET @inserted = @@ROWCOUNT;
@@ -324,10 +324,10 @@ DECLARE @rows nvarchar(max) = @1;
         
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType INTO @out
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, e.payload, e.metadata
-      FROM OPENJSON(@rows) WITH (
-        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), @2, JSON_QUERY(j.value, '$.payload'), JSON_QUERY(j.value, '$.metadata')
+      FROM OPENJSON(@rows) AS j
+      CROSS APPLY OPENJSON(j.value) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created') AS e
       WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord;
         SET @inserted = @@ROWCOUNT;

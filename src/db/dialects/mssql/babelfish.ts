@@ -4,7 +4,7 @@ import { getAppLock } from './applock.js';
 import { mssqlDoctor } from './doctor.js';
 import { insertSkippingDuplicates } from './duplicate-retry.js';
 import { mssqlDialect } from './index.js';
-import { insertedEvents, mssqlOutbox } from './outbox.js';
+import { insertedEvents, mssqlOutbox, selectEventRows } from './outbox.js';
 
 /**
  * The SQL Server dialect as run on Babelfish for PostgreSQL (the T-SQL engine the suite and CI
@@ -37,10 +37,7 @@ export const babelfishDialect: SqlDialect = {
       // T-SQL name mapping applied twice, and inserts into CRM tables then fail.)
       const insert = sql`
         INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
-        SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, e.payload, e.metadata
-        FROM OPENJSON(@rows) WITH (
-          ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-          payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+        ${selectEventRows(companyId)}
         WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
         ORDER BY e.ord`;
       // After a duplicate key, the other writer's rows are committed: the retry's own rows are

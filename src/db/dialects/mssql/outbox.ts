@@ -4,6 +4,21 @@ import { ROWS_PER_WRITE } from '../../chunks.js';
 import { insertSkippingDuplicates } from './duplicate-retry.js';
 import { outputRows } from './output-rows.js';
 
+/**
+ * The events of the `@rows` JSON array: their scalar columns as `e`, payload and metadata whole.
+ * Those two come through JSON_QUERY from OPENJSON's default schema, both nvarchar(max), not from
+ * a WITH column `AS JSON`: Babelfish types every WITH column nvarchar(4000) whatever is declared,
+ * so an object past 4,000 characters was cut there without an error (or failed the whole batch
+ * when the cut still held more than 4,000 UTF-16 units). SQL Server keeps both forms whole; this
+ * one runs the same on SQL Server and on the engine the suite runs.
+ */
+export function selectEventRows(companyId: number) {
+  return sql`SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, JSON_QUERY(j.value, '$.payload'), JSON_QUERY(j.value, '$.metadata')
+      FROM OPENJSON(@rows) AS j
+      CROSS APPLY OPENJSON(j.value) WITH (
+        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created') AS e`;
+}
+
 export const mssqlOutbox: OutboxDialect = {
   // Below lock escalation (see ROWS_PER_WRITE), which would block the API's readers for the rest
   // of the capture transaction; a fan-out of these events to many subscriptions is cut the same way.
@@ -17,10 +32,7 @@ export const mssqlOutbox: OutboxDialect = {
     const insert = sql`
       INSERT INTO integration.OutboxEvent (EventType, SourceKey, CreatedUtc, CompanyId, Payload, Metadata)
       OUTPUT inserted.EventId, inserted.EventType INTO @out
-      SELECT e.type, e.[key], CAST(e.created AS datetime2(3)), ${companyId}, e.payload, e.metadata
-      FROM OPENJSON(@rows) WITH (
-        ord int '$.ord', type nvarchar(100) '$.type', [key] nvarchar(200) '$.key', created nvarchar(30) '$.created',
-        payload nvarchar(max) '$.payload' AS JSON, metadata nvarchar(max) '$.metadata' AS JSON) AS e
+      ${selectEventRows(companyId)}
       WHERE NOT EXISTS (SELECT 1 FROM integration.OutboxEvent AS o WHERE o.EventType = e.type AND o.SourceKey = e.[key])
       ORDER BY e.ord`;
     const result = await sql<object>`
