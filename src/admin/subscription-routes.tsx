@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseTypes } from '../api/subscription-routes.js';
 import { hasUnstorableCharacter } from '../db/storable-text.js';
+import { storedLengthProblem, SUBSCRIPTION_TEXT_LIMITS } from '../delivery/subscription-limits.js';
 import type { Subscription } from '../delivery/subscription-service.js';
 import { encodeIdCursor, decodeIdCursor } from '../api/cursor.js';
 import { FormError, type FormFields, list, localInput, optionalUtcTime, text } from './form-input.js';
@@ -41,7 +42,13 @@ async function readSubscriptionForm(deps: PortalDeps, body: FormFields | undefin
   }
   const verdict = await deps.subscriptions.urlGuard.check(url);
   if (!verdict.ok) return { values, error: `Endpoint URL ${verdict.reason}.` };
-  if (description.length > 500) return { values, error: 'Description: at most 500 characters.' };
+  for (const [label, value, max] of [
+    ['Endpoint URL', url, SUBSCRIPTION_TEXT_LIMITS.url],
+    ['Description', description, SUBSCRIPTION_TEXT_LIMITS.description],
+  ] as const) {
+    const problem = storedLengthProblem(value, max);
+    if (problem) return { values, error: `${label} ${problem}.` };
+  }
   return { values, input: { url, eventTypes, description: description === '' ? null : description } };
 }
 

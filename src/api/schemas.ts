@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_TEXT_LIMITS } from '../delivery/subscription-limits.js';
 import { errorSchema } from './errors.js';
 
 /**
@@ -97,8 +98,17 @@ const eventTypes = {
   description: "Catalog types, or '*' / 'client.*'; case-insensitive, stored lowercase",
 } as const;
 
-const url = { type: 'string', minLength: 1, maxLength: 2048, description: 'Absolute URL; https in production' } as const;
-const description = { type: ['string', 'null'], maxLength: 500 } as const;
+const url = {
+  type: 'string',
+  minLength: 1,
+  maxLength: SUBSCRIPTION_TEXT_LIMITS.url,
+  description: `Absolute URL; https in production; at most ${SUBSCRIPTION_TEXT_LIMITS.url} UTF-16 code units`,
+} as const;
+const description = {
+  type: ['string', 'null'],
+  maxLength: SUBSCRIPTION_TEXT_LIMITS.description,
+  description: `At most ${SUBSCRIPTION_TEXT_LIMITS.description} UTF-16 code units (an emoji counts as two)`,
+} as const;
 
 export const createSubscriptionBody = {
   type: 'object',

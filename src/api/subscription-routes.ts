@@ -21,7 +21,8 @@ import {
   testResult,
 } from './schemas.js';
 import type { Subscription, SubscriptionServices } from '../delivery/subscription-service.js';
-import { refuseUnstorableText } from './text-fields.js';
+import { refuseLongerThanStored, refuseUnstorableText } from './text-fields.js';
+import { SUBSCRIPTION_TEXT_LIMITS } from '../delivery/subscription-limits.js';
 import { secretProblem } from '../delivery/signing.js';
 
 const BASE = '/api/v1/webhooks/subscriptions';
@@ -128,6 +129,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       mustReadEvents(key);
       refuseUnstorableText('body.url', request.body.url);
       refuseUnstorableText('body.description', request.body.description);
+      refuseLongerThanStored('body.url', request.body.url, SUBSCRIPTION_TEXT_LIMITS.url);
+      refuseLongerThanStored('body.description', request.body.description, SUBSCRIPTION_TEXT_LIMITS.description);
       const eventTypes = normaliseTypes(request.body.event_types);
       if (request.body.secret !== undefined) {
         const problem = secretProblem(request.body.secret);
@@ -215,6 +218,8 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       // Every check before any write: a bad field changes nothing.
       refuseUnstorableText('body.url', body.url);
       refuseUnstorableText('body.description', body.description);
+      refuseLongerThanStored('body.url', body.url, SUBSCRIPTION_TEXT_LIMITS.url);
+      refuseLongerThanStored('body.description', body.description, SUBSCRIPTION_TEXT_LIMITS.description);
       if (body.event_types !== undefined) mustReadEvents(request.apiKey as VerifiedKey);
       const eventTypes = body.event_types === undefined ? undefined : normaliseTypes(body.event_types);
       if (body.url !== undefined) await checkUrl(body.url);

@@ -1,4 +1,5 @@
 import { hasUnstorableCharacter } from '../db/storable-text.js';
+import { storedLengthProblem } from '../delivery/subscription-limits.js';
 import { ApiError } from './errors.js';
 
 /**
@@ -10,5 +11,15 @@ export function refuseUnstorableText(field: string, value: string | null | undef
   throw new ApiError(400, 'invalid_request', `${field} must not contain U+0000 (NUL) or a lone UTF-16 surrogate`, {
     field,
     expected: 'text without NUL characters or unpaired surrogates',
+  });
+}
+
+/** Refuses a text longer than its column holds, counted as the store counts (UTF-16 units). */
+export function refuseLongerThanStored(field: string, value: string | null | undefined, maxUnits: number): void {
+  const problem = value === null || value === undefined ? null : storedLengthProblem(value, maxUnits);
+  if (!problem) return;
+  throw new ApiError(400, 'invalid_request', `${field} ${problem}`, {
+    field,
+    expected: `at most ${maxUnits} UTF-16 code units`,
   });
 }

@@ -103,6 +103,9 @@ describeEachDialect('integration API: webhook subscriptions (REST Hooks)', (suit
       [{ url: 'https://a.example/\uD83D', event_types: ['client.created'] }, 400, 'body.url'],
       [{ url: 'https://a.example', event_types: ['client.created'], description: 'a\u0000b' }, 400, 'body.description'],
       [{ url: 'https://a.example', event_types: ['client.created'], description: 'half \uDE00' }, 400, 'body.description'],
+      // Longer than the column in UTF-16 units, as SQL Server's nvarchar counts them, though not in characters.
+      [{ url: 'https://a.example', event_types: ['client.created'], description: '😀'.repeat(300) }, 400, 'body.description'],
+      [{ url: `https://a.example/${'😀'.repeat(1100)}`, event_types: ['client.created'] }, 400, 'body.url'],
       ['{"url": "https://a.example", "event_types": [', 400, 'invalid_json'],
       ['', 400, 'invalid_json'],
       ['url=x', 415, 'unsupported_media_type', { 'content-type': 'application/x-www-form-urlencoded' }],
