@@ -8,8 +8,8 @@ import { buildEvents, captureLock, maxKey, readKeyRange } from './engine.js';
 import type { EventDefinition } from './events/definition.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { type CaptureContext, sourceReader } from './options.js';
-import type { SourceObject } from './source-object.js';
-import { SOURCE_OBJECTS } from './sources.js';
+import type { SourceObject } from '../outbox/crm/source-object.js';
+import { SOURCE_OBJECTS } from '../outbox/crm/sources.js';
 
 export interface BackfillProgress {
   object: string;

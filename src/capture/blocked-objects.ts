@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { backoffMs } from '../kernel/outage.js';
-import type { SourceObject } from './source-object.js';
+import type { SourceObject } from '../outbox/crm/source-object.js';
 
 interface Episode {
   since: Date;

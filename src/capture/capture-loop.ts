@@ -8,9 +8,9 @@ import { keyCount } from './gap-ranges.js';
 import { KEYED_EVENTS } from './events/index.js';
 import { reconcileInvoiceStatuses } from './invoice-status.js';
 import type { CaptureContext } from './options.js';
-import type { SourceObject } from './source-object.js';
+import type { SourceObject } from '../outbox/crm/source-object.js';
 import { newestKeys } from './source-probe.js';
-import { SOURCE_OBJECTS } from './sources.js';
+import { SOURCE_OBJECTS } from '../outbox/crm/sources.js';
 import { AdaptiveDelay } from '../kernel/adaptive-delay.js';
 
 export interface CaptureLoopOptions {

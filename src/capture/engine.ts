@@ -7,7 +7,7 @@ import type { GapRange, KeyRange } from '../db/ports/capture.js';
 import { keyCount, missingRanges, settleGaps } from './gap-ranges.js';
 import { pendingGapRanges, readGapsAndNewRows, writeGapRanges } from './gaps.js';
 import { type CaptureContext, sourceReader } from './options.js';
-import type { KeyedRow, SourceObject } from './source-object.js';
+import type { KeyedRow, SourceObject } from '../outbox/crm/source-object.js';
 
 export type CycleResult =
   | { status: 'locked' }

@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { chunks, IDS_PER_STATEMENT } from '../db/chunks.js';
 import type { Db, Trx } from '../db/dialect.js';
 import type { AnySelect, SqlDialect } from '../db/sql-dialect.js';
-import type { KeyedRow } from './source-object.js';
+import type { KeyedRow } from '../outbox/crm/source-object.js';
 import type { GapRange } from '../db/ports/capture.js';
 import type { CaptureContext } from './options.js';
-import type { SourceObject } from './source-object.js';
+import type { SourceObject } from '../outbox/crm/source-object.js';
 
 /** Ranges re-read per source statement, each its own UNION ALL branch (3 parameters each). */
 const RANGES_PER_READ = 100;

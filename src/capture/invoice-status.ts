@@ -4,10 +4,10 @@ import type { Db, Trx } from '../db/dialect.js';
 import { type AppendResult, appendEvents, type NewEvent } from '../outbox/append-events.js';
 import type { InvoiceStatusRow } from '../db/ports/capture.js';
 import { defineRowHook, type RowHook } from './events/definition.js';
-import { invoiceStatusChanged } from './events/invoice-status-changed.js';
-import type { InvoiceRow } from './events/rows.js';
+import { invoiceStatusChangedEvent } from '../outbox/events/invoice-status-changed.js';
+import type { InvoiceRow } from '../outbox/events/rows.js';
 import { type CaptureContext, sourceReader } from './options.js';
-import { invoices, payments } from './sources.js';
+import { invoices, payments } from '../outbox/crm/sources.js';
 
 /** Every writer of the invoice snapshot holds this lock, and reads the view only while holding it. */
 export const INVOICE_STATUS_LOCK = 'outbox.capture:invoice-status';
@@ -53,7 +53,7 @@ export async function compareInvoiceStatuses(trx: Trx, ctx: CaptureContext, rows
       writes.push({ i: row.InvoiceID, s: row.InvoiceStatus, v: 0 });
     } else if (last.Status !== row.InvoiceStatus) {
       const version = last.Version + 1;
-      events.push(invoiceStatusChanged(row, last.Status, version, ctx.zone, now));
+      events.push(invoiceStatusChangedEvent(row, last.Status, version, ctx.zone, now));
       writes.push({ i: row.InvoiceID, s: row.InvoiceStatus, v: version });
     }
   }

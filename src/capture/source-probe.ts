@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/dialect.js';
-import type { SourceObject } from './source-object.js';
+import type { SourceObject } from '../outbox/crm/source-object.js';
 
 /**
  * The newest key of every object in one round trip, from each key's own table by its primary key

@@ -3,18 +3,12 @@ import type { Trx } from '../db/dialect.js';
 import type { SqlDialect } from '../db/sql-dialect.js';
 import { utcStoreText } from '../db/wall-clock.js';
 import type { EventType } from './event-types.js';
+import type { CapturedEvent } from './events/event.js';
 import { subscriptionTakes } from './event-types.js';
 import type { DeliveryInsertRow, EventInsertRow } from '../db/ports/outbox.js';
 
 /** A business change on its way into the outbox. */
-export interface NewEvent {
-  type: EventType;
-  /** The source object and key that make this event unique with its type, e.g. 'dbo.Client:42'. */
-  sourceKey: string;
-  createdUtc: Date;
-  payload: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-}
+export type NewEvent = CapturedEvent<EventType>;
 
 export interface AppendResult {
   /** Events written; fewer than given when some were already in the outbox. */

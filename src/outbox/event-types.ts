@@ -1,32 +1,14 @@
-/** The ten canonical events of v1 (seeds/event-catalog.txt). Types are lowercase {domain}.{action}. */
-export const EVENT_TYPES = [
-  'lead.created',
-  'client.created',
-  'client.status_changed',
-  'affiliate.created',
-  'invoice.created',
-  'invoice.status_changed',
-  'payment.succeeded',
-  'payment.failed',
-  'document.uploaded',
-  'agreement.signed',
-] as const;
+import { EVENTS } from './events/index.js';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+/** The canonical events of v1, from the registry (events/index.ts). Types are lowercase {domain}.{action}. */
+export type EventType = (typeof EVENTS)[number]['type'];
+
+export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.type);
 
 /** One line per type, from the event catalog, for people choosing what to subscribe to. */
-export const EVENT_DESCRIPTIONS: Readonly<Record<EventType, string>> = {
-  'lead.created': 'A new lead has been captured.',
-  'client.created': 'A new client was enrolled.',
-  'client.status_changed': 'A client moved to a different stage of their lifecycle.',
-  'affiliate.created': 'A new referral partner was added.',
-  'invoice.created': 'A new invoice was generated for a client.',
-  'invoice.status_changed': "An invoice's payment status changed (Unpaid to Paid, …).",
-  'payment.succeeded': 'A payment was processed successfully.',
-  'payment.failed': 'A payment attempt was declined.',
-  'document.uploaded': 'A file was added to a client record (credit report, ID, utility bill, …).',
-  'agreement.signed': 'A client electronically signed a required document.',
-};
+export const EVENT_DESCRIPTIONS = Object.fromEntries(EVENTS.map((event) => [event.type, event.summary])) as Readonly<
+  Record<EventType, string>
+>;
 
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value.toLowerCase());

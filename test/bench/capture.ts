@@ -2,7 +2,7 @@ import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { validateConfig } from '../../src/config/load.js';
 import { captureCycle } from '../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../src/capture/events/index.js';
-import { clients, payments } from '../../src/capture/sources.js';
+import { clients, payments } from '../../src/outbox/crm/sources.js';
 import { type Database, openDatabase } from '../../src/db/connect.js';
 import { ensureDemoCrm } from '../../src/demo/crm-schema.js';
 import { silentLogger } from '../../src/logging/logger.js';

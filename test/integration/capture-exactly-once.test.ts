@@ -7,7 +7,7 @@ import type { Tables } from '../../src/db/tables.js';
 import { PG_PARSERS } from '../../src/db/type-parsers.js';
 import { captureCycle } from '../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../src/capture/events/index.js';
-import { clients } from '../../src/capture/sources.js';
+import { clients } from '../../src/outbox/crm/sources.js';
 import type { Database } from '../../src/db/connect.js';
 import type { Db, Trx } from '../../src/db/dialect.js';
 import { captureAll, eventsOf, testCaptureContext } from '../support/capture.js';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import { backfill } from '../../src/capture/backfill.js';
 import { captureLock } from '../../src/capture/engine.js';
-import { SOURCE_OBJECTS } from '../../src/capture/sources.js';
+import { SOURCE_OBJECTS } from '../../src/outbox/crm/sources.js';
 import type { Database } from '../../src/db/connect.js';
 import type { Trx } from '../../src/db/dialect.js';
 import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';

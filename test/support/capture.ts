@@ -3,7 +3,7 @@ import winston from 'winston';
 import { captureCycle, type CycleHooks } from '../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../src/capture/events/index.js';
 import type { CaptureContext } from '../../src/capture/options.js';
-import { SOURCE_OBJECTS } from '../../src/capture/sources.js';
+import { SOURCE_OBJECTS } from '../../src/outbox/crm/sources.js';
 import type { Database } from '../../src/db/connect.js';
 import { type Logger, silentLogger } from '../../src/logging/logger.js';
 

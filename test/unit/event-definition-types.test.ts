@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defineEvent } from '../../src/capture/events/definition.js';
-import { clients, documents } from '../../src/capture/sources.js';
+import { clients, documents } from '../../src/outbox/crm/sources.js';
 
 // Checked by the compiler (npm run build type-checks test/): each @ts-expect-error below must
 // stay an error, or the build fails. The runtime assertions only keep mocha counting the file.

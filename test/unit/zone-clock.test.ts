@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import { ZoneClock } from '../../src/capture/zone-offset.js';
+import { ZoneClock } from '../../src/outbox/crm/zone-offset.js';
 
 const luxonUtc = (text: string, zone: string): string => DateTime.fromISO(text, { zone }).toJSDate().toISOString();
 

@@ -2,21 +2,17 @@ import type { Db, Trx } from '../../db/dialect.js';
 import type { AppendResult } from '../../outbox/append-events.js';
 import type { EventType } from '../../outbox/event-types.js';
 import type { CaptureContext } from '../options.js';
-import type { KeyedRow, SourceObject } from '../source-object.js';
+import type { KeyedRow, SourceObject } from '../../outbox/crm/source-object.js';
+import type { KeyedCapture } from '../../outbox/events/event.js';
 
 /**
- * One canonical event: where it comes from, which rows of that object it takes, when it
- * happened and its payload (SOURCE-SCHEMA.md: the union of catalog and sample fields, money as
- * numbers, UTC timestamps with Z, dates YYYY-MM-DD, null for absent values). Its rows are typed
- * from the source's select list.
+ * One canonical event as capture reads it by key: its type and source object with the event
+ * module's capture part (../../outbox/events/event.ts). Its rows are typed from the source's
+ * select list.
  */
-export interface EventDefinition<Row = KeyedRow> {
+export interface EventDefinition<Row = KeyedRow> extends KeyedCapture<Row> {
   readonly type: EventType;
   readonly source: SourceObject<Row>;
-  /** Which rows of the source are this event; every row when absent. */
-  when?(row: Row): boolean;
-  createdUtc(row: Row, zone: string): Date;
-  payload(row: Row, zone: string): Record<string, unknown>;
 }
 
 /** Typed definitions go into one list of the default row type. */

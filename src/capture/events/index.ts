@@ -1,31 +1,14 @@
-import { affiliateCreated } from './affiliate-created.js';
-import { agreementSigned } from './agreement-signed.js';
-import { clientCreated } from './client-created.js';
-import { clientStatusChanged } from './client-status-changed.js';
-import type { EventDefinition, RowHook } from './definition.js';
-import { documentUploaded } from './document-uploaded.js';
-import { invoiceCreated } from './invoice-created.js';
-import { leadCreated } from './lead-created.js';
-import { paymentFailed } from './payment-failed.js';
-import { paymentSucceeded } from './payment-succeeded.js';
-import { invoices } from '../sources.js';
+import { EVENTS } from '../../outbox/events/index.js';
 import { INVOICE_STATUS_HOOKS } from '../invoice-status.js';
+import { defineEvent, type EventDefinition, type RowHook } from './definition.js';
 
 /**
- * The nine events read by key from one source object each. The tenth, invoice.status_changed,
- * compares the view with a snapshot (invoice-status-changed.ts and ../invoice-status.ts).
+ * The events read by key from one source object each, from the registry. invoice.status_changed
+ * has no keyed capture: it compares the view with a snapshot (../invoice-status.ts).
  */
-export const KEYED_EVENTS: readonly EventDefinition[] = [
-  leadCreated,
-  clientCreated,
-  clientStatusChanged,
-  affiliateCreated,
-  invoiceCreated,
-  paymentSucceeded,
-  paymentFailed,
-  documentUploaded,
-  agreementSigned,
-];
+export const KEYED_EVENTS: readonly EventDefinition[] = EVENTS.flatMap((event) =>
+  event.capture === undefined ? [] : [defineEvent({ type: event.type, source: event.source, ...event.capture })],
+);
 
 /** What cycles also do with the rows they read: the invoice snapshot behind invoice.status_changed. */
 export const ROW_HOOKS: readonly RowHook[] = [...INVOICE_STATUS_HOOKS];
@@ -33,8 +16,6 @@ export const ROW_HOOKS: readonly RowHook[] = [...INVOICE_STATUS_HOOKS];
 /** Each source object and the event types read from it, for views of capture per source. */
 export const CAPTURE_SOURCES: readonly { name: string; types: readonly string[] }[] = (() => {
   const bySource = new Map<string, string[]>();
-  for (const definition of KEYED_EVENTS)
-    bySource.set(definition.source.name, [...(bySource.get(definition.source.name) ?? []), definition.type]);
-  bySource.set(invoices.name, [...(bySource.get(invoices.name) ?? []), 'invoice.status_changed']);
+  for (const event of EVENTS) bySource.set(event.source.name, [...(bySource.get(event.source.name) ?? []), event.type]);
   return [...bySource].map(([name, types]) => ({ name, types }));
 })();

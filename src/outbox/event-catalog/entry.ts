@@ -15,14 +15,3 @@ export interface EventTypeEntry {
   /** A whole envelope as a webhook body or a polled event carries it; POST .../test sends its payload. */
   sample: EventEnvelope;
 }
-
-/** A sample envelope: the catalog's sample values, with the metadata capture writes. */
-export function sampleEnvelope(
-  id: number,
-  type: EventType,
-  createdUtc: string,
-  payload: Record<string, unknown>,
-  metadata: Record<string, unknown>,
-): EventEnvelope {
-  return { id, type, createdUtc, companyId: 92, payload, metadata };
-}

@@ -1,36 +1,23 @@
-import { EVENT_TYPES, type EventType } from '../event-types.js';
-import { affiliateCreated } from './affiliate-created.js';
-import { agreementSigned } from './agreement-signed.js';
-import { clientCreated } from './client-created.js';
-import { clientStatusChanged } from './client-status-changed.js';
-import { documentUploaded } from './document-uploaded.js';
+import type { EventType } from '../event-types.js';
+import { EVENTS } from '../events/index.js';
 import type { EventTypeEntry } from './entry.js';
-import { invoiceCreated } from './invoice-created.js';
-import { invoiceStatusChanged } from './invoice-status-changed.js';
-import { leadCreated } from './lead-created.js';
-import { paymentFailed } from './payment-failed.js';
-import { paymentSucceeded } from './payment-succeeded.js';
 
 export type { EventTypeEntry } from './entry.js';
 
-const ENTRIES: Record<EventType, EventTypeEntry> = {
-  'lead.created': leadCreated,
-  'client.created': clientCreated,
-  'client.status_changed': clientStatusChanged,
-  'affiliate.created': affiliateCreated,
-  'invoice.created': invoiceCreated,
-  'invoice.status_changed': invoiceStatusChanged,
-  'payment.succeeded': paymentSucceeded,
-  'payment.failed': paymentFailed,
-  'document.uploaded': documentUploaded,
-  'agreement.signed': agreementSigned,
-};
-
 /** Every event type with its description, payload schema and sample, in the catalog's order. */
-export const EVENT_CATALOG: readonly EventTypeEntry[] = EVENT_TYPES.map((type) => ENTRIES[type]);
+export const EVENT_CATALOG: readonly EventTypeEntry[] = EVENTS.map((event) => ({
+  type: event.type,
+  domain: event.domain,
+  description: event.description,
+  source: event.source.name,
+  payloadSchema: event.payloadSchema,
+  sample: event.sample,
+}));
+
+const ENTRIES = new Map<EventType, EventTypeEntry>(EVENT_CATALOG.map((entry) => [entry.type, entry]));
 
 export function catalogEntry(type: EventType): EventTypeEntry {
-  return ENTRIES[type];
+  return ENTRIES.get(type) as EventTypeEntry;
 }
 
 /** `client.status_changed` → `ClientStatusChanged`: the name of its schemas in the OpenAPI document. */

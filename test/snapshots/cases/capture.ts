@@ -3,7 +3,7 @@ import { captureCycle } from '../../../src/capture/engine.js';
 import { KEYED_EVENTS } from '../../../src/capture/events/index.js';
 import { reconcileInvoiceStatuses } from '../../../src/capture/invoice-status.js';
 import type { CaptureContext } from '../../../src/capture/options.js';
-import { SOURCE_OBJECTS, clients, payments } from '../../../src/capture/sources.js';
+import { SOURCE_OBJECTS, clients, payments } from '../../../src/outbox/crm/sources.js';
 import type { Database } from '../../../src/db/connect.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { MssqlStatementCase, RecordedStatement } from '../../support/mssql-recorder.js';

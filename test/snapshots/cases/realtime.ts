@@ -1,5 +1,5 @@
 import { newestKeys } from '../../../src/capture/source-probe.js';
-import { SOURCE_OBJECTS } from '../../../src/capture/sources.js';
+import { SOURCE_OBJECTS } from '../../../src/outbox/crm/sources.js';
 import type { MssqlStatementCase } from '../../support/mssql-recorder.js';
 
 export const cases: MssqlStatementCase[] = [

@@ -1,12 +1,17 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { clients } from '../crm/sources.js';
+import { isLeadStatus } from '../../outbox/events/rows.js';
+import { id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const leadCreated: EventTypeEntry = {
+/** A new Client whose status, when first seen, is a lead status. */
+export const leadCreated = describeEvent({
   type: 'lead.created',
   domain: 'Client',
+  summary: 'A new lead has been captured.',
   description:
     "A new lead has been captured (a new dbo.Client row whose status, when first seen, is named 'Lead%'). Its conversion to a client is a client.status_changed.",
-  source: 'dbo.Client',
+  source: clients,
   payloadSchema: payloadSchema('lead.created payload', {
     client_id: id('The lead (a client id)'),
     first_name: text('First name'),
@@ -35,4 +40,19 @@ export const leadCreated: EventTypeEntry = {
     },
     { source: 'dbo.Client', key: 12346 },
   ),
-};
+  capture: {
+    when: (row) => isLeadStatus(row.StatusName),
+    createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),
+    payload: (row, zone) => ({
+      client_id: row.ClientID,
+      first_name: row.FirstName,
+      last_name: row.LastName,
+      email: row.Email,
+      phone: row.Phone,
+      status: row.StatusName,
+      status_id: row.StatusID,
+      source: row.LeadSource,
+      created_date: sourceUtcText(row.CreatedDate, zone),
+    }),
+  },
+});

@@ -1,11 +1,16 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { clients } from '../crm/sources.js';
+import { isLeadStatus } from '../../outbox/events/rows.js';
+import { id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const clientCreated: EventTypeEntry = {
+/** A new Client whose status, when first seen, is not a lead status. */
+export const clientCreated = describeEvent({
   type: 'client.created',
   domain: 'Client',
+  summary: 'A new client was enrolled.',
   description: 'A new client has been enrolled (a new dbo.Client row whose status, when first seen, is not a lead status).',
-  source: 'dbo.Client',
+  source: clients,
   payloadSchema: payloadSchema('client.created payload', {
     client_id: id('The client'),
     first_name: text('First name'),
@@ -38,4 +43,21 @@ export const clientCreated: EventTypeEntry = {
     },
     { source: 'dbo.Client', key: 12345 },
   ),
-};
+  capture: {
+    when: (row) => !isLeadStatus(row.StatusName),
+    createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),
+    payload: (row, zone) => ({
+      client_id: row.ClientID,
+      first_name: row.FirstName,
+      last_name: row.LastName,
+      email: row.Email,
+      phone: row.Phone,
+      status: row.StatusName,
+      status_id: row.StatusID,
+      employee_id: row.EmployeeID,
+      employee_name: row.EmployeeName,
+      affiliate_id: row.AffiliateID,
+      created_date: sourceUtcText(row.CreatedDate, zone),
+    }),
+  },
+});

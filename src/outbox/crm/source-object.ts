@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { Db } from '../db/dialect.js';
-import type { AnySelect } from '../db/sql-dialect.js';
+import type { Db } from '../../db/dialect.js';
+import type { AnySelect } from '../../db/sql-dialect.js';
 
 /** A row as a source object's read gives it: its selected columns, and its key as "key". */
 export type KeyedRow = Record<string, unknown> & { key: number };

@@ -1,11 +1,14 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { agreements } from '../crm/sources.js';
+import { id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const agreementSigned: EventTypeEntry = {
+export const agreementSigned = describeEvent({
   type: 'agreement.signed',
   domain: 'Compliance',
+  summary: 'A client electronically signed a required document.',
   description: 'A client has signed a document electronically (a new dbo.AgreementSigned row). The agreement text is not sent.',
-  source: 'dbo.AgreementSigned',
+  source: agreements,
   payloadSchema: payloadSchema('agreement.signed payload', {
     agreement_signed_id: id('The signing record'),
     client_id: id('The client'),
@@ -30,4 +33,16 @@ export const agreementSigned: EventTypeEntry = {
     },
     { source: 'dbo.AgreementSigned', key: 3456 },
   ),
-};
+  capture: {
+    createdUtc: (row, zone) => sourceUtc(row.SignedDate, zone),
+    payload: (row, zone) => ({
+      agreement_signed_id: row.AgreementSignedID,
+      client_id: row.ClientID,
+      signed_date: sourceUtcText(row.SignedDate, zone),
+      name_signed: row.NameSigned,
+      agreement_name: row.AgreementName,
+      terms_id: row.TermsID,
+      ip_address: row.IPAddress,
+    }),
+  },
+});

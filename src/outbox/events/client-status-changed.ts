@@ -1,11 +1,15 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { clientStatusHistory } from '../crm/sources.js';
+import { id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const clientStatusChanged: EventTypeEntry = {
+/** A new ClientStatusHistory row: every status change, a lead's conversion included. */
+export const clientStatusChanged = describeEvent({
   type: 'client.status_changed',
   domain: 'Client',
+  summary: 'A client moved to a different stage of their lifecycle.',
   description: "A client has moved to another stage of its lifecycle (a new dbo.ClientStatusHistory row), a lead's conversion included.",
-  source: 'dbo.ClientStatusHistory',
+  source: clientStatusHistory,
   payloadSchema: payloadSchema('client.status_changed payload', {
     client_status_history_id: id('The history row'),
     client_id: id('The client'),
@@ -30,4 +34,16 @@ export const clientStatusChanged: EventTypeEntry = {
     },
     { source: 'dbo.ClientStatusHistory', key: 88001 },
   ),
-};
+  capture: {
+    createdUtc: (row, zone) => sourceUtc(row.ChangedDate, zone),
+    payload: (row, zone) => ({
+      client_status_history_id: row.ClientStatusHistoryID,
+      client_id: row.ClientID,
+      previous_status: row.PreviousStatus,
+      new_status: row.NewStatus,
+      changed_date: sourceUtcText(row.ChangedDate, zone),
+      changed_by_employee_id: row.ChangedByEmployeeID,
+      status_note: row.StatusNote,
+    }),
+  },
+});

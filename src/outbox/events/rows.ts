@@ -1,5 +1,5 @@
-import type { SourceRow } from '../source-object.js';
-import type { invoices } from '../sources.js';
+import type { SourceRow } from '../crm/source-object.js';
+import type { invoices } from '../crm/sources.js';
 
 /** A row of api.vwInvoiceDetails as the invoice source selects it. */
 export type InvoiceRow = SourceRow<typeof invoices>;

@@ -1,12 +1,15 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { documents } from '../crm/sources.js';
+import { id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const documentUploaded: EventTypeEntry = {
+export const documentUploaded = describeEvent({
   type: 'document.uploaded',
   domain: 'Documents',
+  summary: 'A file was added to a client record (credit report, ID, utility bill, …).',
   description:
     "A file has been added to a client's record (a new dbo.ClientDoc row: credit report, ID, utility bill, ...). The file itself is not sent.",
-  source: 'dbo.ClientDoc',
+  source: documents,
   payloadSchema: payloadSchema('document.uploaded payload', {
     client_doc_id: id('The document'),
     client_id: id('The client'),
@@ -29,4 +32,15 @@ export const documentUploaded: EventTypeEntry = {
     },
     { source: 'dbo.ClientDoc', key: 7890 },
   ),
-};
+  capture: {
+    createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),
+    payload: (row, zone) => ({
+      client_doc_id: row.ClientDocID,
+      client_id: row.ClientID,
+      doc_name: row.DocName,
+      doc_type_id: row.DocTypeID,
+      doc_type_name: row.DocTypeName,
+      created_date: sourceUtcText(row.CreatedDate, zone),
+    }),
+  },
+});

@@ -1,6 +1,6 @@
-import type { WallClock } from '../db/source-tables.js';
-import { dateText, wallClockText } from '../db/wall-clock.js';
-import { utcText } from '../outbox/envelope.js';
+import type { WallClock } from '../../db/source-tables.js';
+import { dateText, wallClockText } from '../../db/wall-clock.js';
+import { utcText } from '../envelope.js';
 import { ZoneClock } from './zone-offset.js';
 
 const clocks = new Map<string, ZoneClock>();

@@ -1,12 +1,16 @@
-import { type EventTypeEntry, sampleEnvelope } from './entry.js';
-import { flag, id, orNull, payloadSchema, text, utcTime } from './fields.js';
+import { sourceUtc, sourceUtcText } from '../crm/time.js';
+import { employees } from '../crm/sources.js';
+import { flag, id, orNull, payloadSchema, text, utcTime } from '../event-catalog/fields.js';
+import { describeEvent, sampleEnvelope } from './event.js';
 
-export const affiliateCreated: EventTypeEntry = {
+/** A new Employee whose team role is 'Affiliate'. */
+export const affiliateCreated = describeEvent({
   type: 'affiliate.created',
   domain: 'Affiliates',
+  summary: 'A new referral partner was added.',
   description:
     "A new referral partner has been added (a new dbo.Employee row with the 'Affiliate' team role). New affiliates are not yet approved.",
-  source: 'dbo.Employee',
+  source: employees,
   payloadSchema: payloadSchema('affiliate.created payload', {
     employee_id: id('The affiliate (an employee id; the affiliate_id of later client events)'),
     full_name: text('Full name'),
@@ -33,4 +37,18 @@ export const affiliateCreated: EventTypeEntry = {
     },
     { source: 'dbo.Employee', key: 456 },
   ),
-};
+  capture: {
+    when: (row) => row.RoleName === 'Affiliate',
+    createdUtc: (row, zone) => sourceUtc(row.CreatedDate, zone),
+    payload: (row, zone) => ({
+      employee_id: row.EmployeeID,
+      full_name: row.FullName,
+      email: row.Email,
+      phone: row.Phone,
+      affiliate_code: row.AffiliateCode,
+      is_active: Boolean(row.IsActive),
+      is_approved_affiliate: Boolean(row.IsApprovedAffiliate),
+      created_date: sourceUtcText(row.CreatedDate, zone),
+    }),
+  },
+});
