@@ -297,8 +297,9 @@ export async function run(): Promise<void> {
     writeFileSync(configFile, JSON.stringify(config));
     child = await startService(configFile, base);
 
-    // Idle: let the first passes set the watermarks and the polls back off, then measure.
-    await sleep(3000);
+    // Idle: let the first passes set the watermarks, the polls back off and the start-up's
+    // compilation and collection settle (3 s left a start-up tail in the idle CPU), then measure.
+    await sleep(10_000);
     const before = await sample(base, child.pid!);
     await sleep(IDLE_SECONDS * 1000);
     const after = await sample(base, child.pid!);
