@@ -31,6 +31,45 @@ function TimeRange({ from, to }: { from: string; to: string }) {
   );
 }
 
+/** A filter field for a number typed by hand (an id, an HTTP status). */
+function NumberFilter({ name, label, value, size }: { name: string; label: string; value: string; size: number }) {
+  return (
+    <div class="field">
+      <label for={name}>{label}</label>
+      <input id={name} name={name} type="text" inputMode="numeric" value={value} size={size} />
+    </div>
+  );
+}
+
+/** A filter field choosing one of a list, or none of them ("any …"). */
+function ChoiceFilter({
+  name,
+  label,
+  any,
+  choices,
+  chosen,
+}: {
+  name: string;
+  label: string;
+  any: string;
+  choices: readonly string[];
+  chosen: string;
+}) {
+  return (
+    <div class="field">
+      <label for={name}>{label}</label>
+      <select id={name} name={name}>
+        <option value="">{any}</option>
+        {choices.map((c) => (
+          <option key={c} value={c} selected={c === chosen}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function EventsPage({
   page,
   filter,
@@ -47,21 +86,8 @@ export function EventsPage({
   return (
     <Layout title="Events" page={page}>
       <form method="get" action="/admin/events" class="filters" aria-label="Filter events">
-        <div class="field">
-          <label for="type">Type</label>
-          <select id="type" name="type">
-            <option value="">any type</option>
-            {EVENT_TYPES.map((t) => (
-              <option key={t} value={t} selected={t === filter.type}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="id">Event id</label>
-          <input id="id" name="id" type="text" inputMode="numeric" value={filter.id} size={10} />
-        </div>
+        <ChoiceFilter name="type" label="Type" any="any type" choices={EVENT_TYPES} chosen={filter.type} />
+        <NumberFilter name="id" label="Event id" value={filter.id} size={10} />
         <TimeRange from={filter.from} to={filter.to} />
         <button type="submit">Filter</button>
       </form>
@@ -206,25 +232,9 @@ export function DeliveriesPage({
   return (
     <Layout title="Delivery log" page={page}>
       <form method="get" action="/admin/deliveries" class="filters" aria-label="Filter deliveries">
-        <div class="field">
-          <label for="subscription">Subscription id</label>
-          <input id="subscription" name="subscription" type="text" inputMode="numeric" value={filter.subscription} size={8} />
-        </div>
-        <div class="field">
-          <label for="outcome">Outcome</label>
-          <select id="outcome" name="outcome">
-            <option value="">any outcome</option>
-            {OUTCOMES.map((o) => (
-              <option key={o} value={o} selected={o === filter.outcome}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="status">HTTP status</label>
-          <input id="status" name="status" type="text" inputMode="numeric" value={filter.status} size={5} />
-        </div>
+        <NumberFilter name="subscription" label="Subscription id" value={filter.subscription} size={8} />
+        <ChoiceFilter name="outcome" label="Outcome" any="any outcome" choices={OUTCOMES} chosen={filter.outcome} />
+        <NumberFilter name="status" label="HTTP status" value={filter.status} size={5} />
         <TimeRange from={filter.from} to={filter.to} />
         <button type="submit">Filter</button>
       </form>
