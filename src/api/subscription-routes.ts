@@ -21,6 +21,7 @@ import {
   testResult,
 } from './schemas.js';
 import type { Subscription, SubscriptionServices } from '../delivery/subscription-service.js';
+import { subscriptionView } from './subscription-view.js';
 import { refuseLongerThanStored, refuseUnstorableText } from './text-fields.js';
 import { SUBSCRIPTION_TEXT_LIMITS } from '../delivery/subscription-limits.js';
 import { secretProblem } from '../delivery/signing.js';
@@ -46,20 +47,6 @@ interface PatchBody {
 interface ListQuery {
   limit: number;
   cursor?: string;
-}
-
-function view(s: Subscription, secret?: string): Record<string, unknown> {
-  return {
-    id: s.id,
-    url: s.url,
-    event_types: s.eventTypes,
-    description: s.description,
-    enabled: s.enabled,
-    disabled_reason: s.disabledReason,
-    created_utc: s.createdUtc,
-    updated_utc: s.updatedUtc,
-    ...(secret === undefined ? {} : { secret }),
-  };
 }
 
 /** Lowercase, deduplicated, each a catalog type or pattern. */
@@ -150,7 +137,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         ownerKeyId: key.id,
       });
       reply.code(201).header('Location', `${BASE}/${subscription.id}`);
-      return view(subscription, secret);
+      return subscriptionView(subscription, secret);
     },
   );
 
@@ -172,7 +159,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
       const rows = await services.store.list(after, request.query.limit + 1, hasScope(key, 'admin') ? undefined : key.id);
       const page = rows.slice(0, request.query.limit);
       const more = rows.length > request.query.limit;
-      return { data: page.map((s) => view(s)), next_cursor: more ? encodeIdCursor((page.at(-1) as Subscription).id) : null };
+      return { data: page.map((s) => subscriptionView(s)), next_cursor: more ? encodeIdCursor((page.at(-1) as Subscription).id) : null };
     },
   );
 
@@ -189,7 +176,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         response: responses({ 200: { description: 'The subscription', ...subscriptionSchema } }, [400, 404, ...AUTH_ERRORS]),
       },
     },
-    async (request) => view(await mustGet(request.params.id, request.apiKey)),
+    async (request) => subscriptionView(await mustGet(request.params.id, request.apiKey)),
   );
 
   app.patch<{ Params: { id: number }; Body: PatchBody }>(
@@ -237,7 +224,7 @@ export async function registerSubscriptionRoutes(app: FastifyInstance, store: Da
         secret = rotated?.secret;
       }
       if (!updated) throw new ApiError(404, 'not_found', `no subscription ${id}`);
-      return view(updated, secret);
+      return subscriptionView(updated, secret);
     },
   );
 

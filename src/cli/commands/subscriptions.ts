@@ -7,21 +7,12 @@ import { openCurrentStore } from '../../service/databases.js';
 import { action } from '../action.js';
 import { loadCliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { subscriptionView } from '../../api/subscription-view.js';
 import { positiveId } from './deliveries.js';
 
-/** The API's names, so `--json` output reads like GET /webhooks/subscriptions. Never the secret. */
+/** The API's view, so `--json` output reads like GET /webhooks/subscriptions, plus the owner key. Never the secret. */
 function view(s: Subscription): Record<string, unknown> {
-  return {
-    id: s.id,
-    url: s.url,
-    event_types: s.eventTypes,
-    description: s.description,
-    enabled: s.enabled,
-    disabled_reason: s.disabledReason,
-    created_utc: s.createdUtc,
-    updated_utc: s.updatedUtc,
-    owner_key_id: s.ownerKeyId,
-  };
+  return { ...subscriptionView(s), owner_key_id: s.ownerKeyId };
 }
 
 function line(s: Subscription): string {
