@@ -7,15 +7,12 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { call, keyWith, startApi } from '../support/api-app.js';
 import { createTestDatabase } from '../support/databases.js';
+import { percentile } from '../support/percentile.js';
 
 const EVENTS = Number(process.env['OUTBOX_BENCH_API_EVENTS'] ?? 1_000_000);
 const PAGE = 500;
 /** Pages read per measurement: enough for a stable p99 while keeping the bench under two minutes. */
 const PAGES = Number(process.env['OUTBOX_BENCH_API_PAGES'] ?? 1000);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 /**
  * Polling throughput of GET /api/v1/events (limit 500) and the p99 latency of one page, on the

@@ -16,6 +16,7 @@ import { kyselySubscriptionStore } from '../../src/delivery/subscriptions.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { percentile } from '../support/percentile.js';
 
 /** Commits per second and how long each steady phase writes. */
 const PHASES = [
@@ -148,7 +149,7 @@ async function writeSteadily(crm: pg.Pool, rate: number, seconds: number): Promi
 function percentiles(latencies: number[]): string {
   if (latencies.length === 0) return 'nothing received';
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const at = (p: number) => percentile(sorted, p);
   return `p50 ${at(50).toFixed(0)} ms, p90 ${at(90).toFixed(0)} ms, p99 ${at(99).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`;
 }
 

@@ -7,13 +7,10 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { keyWith, startApi } from '../support/api-app.js';
 import { createTestDatabase } from '../support/databases.js';
+import { percentile } from '../support/percentile.js';
 
 const EVENTS = Number(process.env['OUTBOX_BENCH_PORTAL_EVENTS'] ?? 1_000_000);
 const REQUESTS = Number(process.env['OUTBOX_BENCH_PORTAL_REQUESTS'] ?? 20);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 /**
  * How long the admin portal's pages take with a million events (and 200,000 deliveries with
