@@ -1,5 +1,6 @@
 import type { Database } from '../db/connect.js';
 import type { DeliveryStatus } from '../db/store-tables.js';
+import { deliveryLogQuery } from '../delivery/delivery-log.js';
 import { ENVELOPE_COLUMNS, envelopeJson } from '../outbox/envelope.js';
 
 /*
@@ -112,34 +113,20 @@ export async function readEvent(store: Database, id: number): Promise<{ type: st
 }
 
 export async function pageDeliveries(store: Database, filter: DeliveryFilter, size: number): Promise<Page<DeliverySummary>> {
-  let query = store.db
-    .selectFrom('integration.WebhookDelivery as d')
-    .leftJoin('integration.OutboxEvent as e', 'e.EventId', 'd.EventId')
-    .leftJoin('integration.WebhookSubscription as s', 's.SubscriptionId', 'd.SubscriptionId')
-    .select([
-      'd.DeliveryId',
-      'd.EventId',
-      'e.EventType',
-      'd.SubscriptionId',
-      's.Url',
-      'd.Status',
-      'd.AttemptCount',
-      'd.NextAttemptUtc',
-      'd.LastHttpStatus',
-      'd.LastError',
-      'd.CreatedUtc',
-      'd.CompletedUtc',
-    ])
-    .orderBy('d.DeliveryId', 'desc');
-  if (filter.subscriptionId !== undefined) query = query.where('d.SubscriptionId', '=', filter.subscriptionId);
-  if (filter.eventId !== undefined) query = query.where('d.EventId', '=', filter.eventId);
-  if (filter.status !== undefined) query = query.where('d.Status', '=', filter.status);
-  if (filter.httpStatus !== undefined) query = query.where('d.LastHttpStatus', '=', filter.httpStatus);
-  if (filter.from !== undefined) query = query.where('d.CreatedUtc', '>=', filter.from);
-  if (filter.to !== undefined) query = query.where('d.CreatedUtc', '<', filter.to);
-  if (filter.beforeId !== undefined) query = query.where('d.DeliveryId', '<', filter.beforeId);
-  query = store.dialect.first(query, size + 1);
-  const rows = (await query.execute()).map((r) => ({
+  const log = deliveryLogQuery(
+    store,
+    {
+      subscriptionId: filter.subscriptionId,
+      eventId: filter.eventId,
+      statuses: filter.status === undefined ? undefined : [filter.status],
+      httpStatus: filter.httpStatus,
+      since: filter.from,
+      until: filter.to,
+    },
+    filter.beforeId ?? 0,
+  );
+  const query = log.leftJoin('integration.WebhookSubscription as s', 's.SubscriptionId', 'd.SubscriptionId').select('s.Url');
+  const rows = (await store.dialect.first(query, size + 1).execute()).map((r) => ({
     id: Number(r.DeliveryId),
     eventId: Number(r.EventId),
     eventType: r.EventType,

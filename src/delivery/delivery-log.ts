@@ -30,6 +30,8 @@ export interface AttemptView {
 /** What the delivery log can be narrowed to; every field left out takes everything. */
 export interface DeliveryFilter {
   subscriptionId?: number;
+  /** The deliveries of one event. */
+  eventId?: number;
   /** The outcome: pending, succeeded, failed or cancelled. */
   statuses?: readonly DeliveryStatus[];
   /** The HTTP status of the last attempt. */
@@ -43,8 +45,11 @@ export interface DeliveryFilter {
   ownerKeyId?: number;
 }
 
-/** Deliveries matching the filter, newest first, before `beforeId` (0: from the newest). */
-export async function listDeliveries(store: Database, filter: DeliveryFilter, beforeId: number, limit: number): Promise<DeliveryView[]> {
+/**
+ * The delivery log's rows matching the filter, newest first, before `beforeId` (0: from the
+ * newest), with their event's type: the API's list and the admin portal's pages both read it.
+ */
+export function deliveryLogQuery(store: Database, filter: DeliveryFilter, beforeId: number) {
   let query = store.db
     .selectFrom('integration.WebhookDelivery as d')
     .innerJoin('integration.OutboxEvent as e', 'e.EventId', 'd.EventId')
@@ -64,6 +69,7 @@ export async function listDeliveries(store: Database, filter: DeliveryFilter, be
     .orderBy('d.DeliveryId', 'desc');
   if (beforeId > 0) query = query.where('d.DeliveryId', '<', beforeId);
   if (filter.subscriptionId !== undefined) query = query.where('d.SubscriptionId', '=', filter.subscriptionId);
+  if (filter.eventId !== undefined) query = query.where('d.EventId', '=', filter.eventId);
   if (filter.statuses?.length) query = query.where('d.Status', 'in', [...filter.statuses]);
   if (filter.httpStatus !== undefined) query = query.where('d.LastHttpStatus', '=', filter.httpStatus);
   if (filter.eventTypes?.length) query = query.where('e.EventType', 'in', [...filter.eventTypes]);
@@ -75,8 +81,13 @@ export async function listDeliveries(store: Database, filter: DeliveryFilter, be
       eb.selectFrom('integration.WebhookSubscription').select('SubscriptionId').where('OwnerKeyId', '=', owner),
     );
   }
-  query = store.dialect.first(query, limit);
-  return (await query.execute()).map((r) => ({
+  return query;
+}
+
+/** Deliveries matching the filter, newest first, before `beforeId` (0: from the newest). */
+export async function listDeliveries(store: Database, filter: DeliveryFilter, beforeId: number, limit: number): Promise<DeliveryView[]> {
+  const query = deliveryLogQuery(store, filter, beforeId);
+  return (await store.dialect.first(query, limit).execute()).map((r) => ({
     id: Number(r.DeliveryId),
     event_id: Number(r.EventId),
     event_type: r.EventType,
